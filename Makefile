@@ -1,0 +1,37 @@
+# Two commands: `make demo` and `make test`. Both create .venv and install the pinned
+# dependencies when requirements.lock or pyproject.toml changed (a second run is fast).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB := var/demo.sqlite3
+DEMO_URL := sqlite:///$(CURDIR)/$(DEMO_DB)
+
+.PHONY: demo test lint venv system-deps clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+# System packages a step needs (none yet for the CLI; the web and report issues add here).
+system-deps:
+	@true
+
+demo: $(STAMP) system-deps
+	mkdir -p var && rm -f $(DEMO_DB)
+	ECER_DATABASE_URL=$(DEMO_URL) $(BIN)/ecer init
+	ECER_DATABASE_URL=$(DEMO_URL) $(BIN)/ecer demo-data --out var/demo-workbooks
+	ECER_DATABASE_URL=$(DEMO_URL) $(BIN)/ecer progress --year 2024
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+test: $(STAMP) system-deps lint
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

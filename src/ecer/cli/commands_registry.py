@@ -1,0 +1,24 @@
+"""Where each capability's command module is attached to the ``ecer`` app.
+
+A module exposes ``register(app)``; adding a capability is one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+MODULES = [
+    "ecer.cli.workbooks",   # ecer template KIND / ecer import KIND (groups other modules fill)
+    "ecer.cli.setup",       # ecer init, ecer demo-data
+    "ecer.cli.plan",        # ecer plan validate|show|load
+    "ecer.cli.energy",      # ecer convert, ecer progress
+    "ecer.cli.hj212",       # ecer hj212 decode|encode|crc
+    "ecer.cli.environment",  # ecer air aqi, ecer water classify
+]
+
+
+def register_all(app: typer.Typer) -> None:
+    for name in MODULES:
+        importlib.import_module(name).register(app)

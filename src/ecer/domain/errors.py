@@ -1,0 +1,154 @@
+"""Stable error codes and the one exception type the platform raises for bad input or state.
+
+Every code is an uppercase identifier other tools may rely on; its Chinese message is what a
+user sees. ``docs/errors.md`` is generated from ``ERRORS`` and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(Enum):
+    """Decides the CLI exit code: bad input exits 1, a usage or state error exits 2."""
+
+    INPUT = 1
+    STATE = 2
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    kind: Kind
+    message_zh: str
+    message_en: str
+
+
+ERRORS: dict[str, ErrorSpec] = {
+    # state
+    "DB_NOT_INITIALISED": ErrorSpec(Kind.STATE, "数据库未初始化，请先运行 ecer init", "database not initialised: run `ecer init`"),
+    "DB_SCHEMA_OUTDATED": ErrorSpec(Kind.STATE, "数据库结构版本过旧，请运行 ecer init 升级", "database schema is behind: run `ecer init`"),
+    "PLAN_NOT_LOADED": ErrorSpec(Kind.STATE, "尚未载入规划", "no plan is loaded"),
+    "PLAN_ALREADY_LOADED": ErrorSpec(Kind.STATE, "已载入同编号的规划", "a plan with this id is already loaded"),
+    "NOT_FOUND": ErrorSpec(Kind.STATE, "未找到对象", "object not found"),
+    # plan
+    "PLAN_INVALID": ErrorSpec(Kind.INPUT, "规划文件不符合格式要求", "the plan file is not valid"),
+    "PLAN_UNKNOWN_REGION": ErrorSpec(Kind.INPUT, "规划中引用了未定义的地区", "the plan names an undefined region"),
+    "PLAN_UNKNOWN_INDICATOR": ErrorSpec(Kind.INPUT, "规划中引用了未定义的指标", "the plan names an undefined indicator"),
+    "PLAN_SUM_MISMATCH": ErrorSpec(Kind.INPUT, "各地区分解目标之和与全市目标不一致", "district amounts do not add up to the city total"),
+    "PLAN_NOT_FOUND": ErrorSpec(Kind.INPUT, "找不到规划文件或内置规划", "plan file or built-in plan not found"),
+    # units and conversion
+    "UNIT_UNKNOWN": ErrorSpec(Kind.INPUT, "无法识别的计量单位", "unknown unit"),
+    "UNIT_MISMATCH": ErrorSpec(Kind.INPUT, "计量单位与能源品种不匹配", "unit does not fit the energy carrier"),
+    "CARRIER_UNKNOWN": ErrorSpec(Kind.INPUT, "无法识别的能源品种", "unknown energy carrier"),
+    "COEFFICIENT_TABLE_INVALID": ErrorSpec(Kind.INPUT, "折标系数表格式错误", "coefficient table is not valid"),
+    "DATA_TABLE_UNKNOWN": ErrorSpec(Kind.INPUT, "未知的参考数据表", "unknown reference table"),
+    # accounting
+    "INPUT_MISSING": ErrorSpec(Kind.INPUT, "缺少计算所需的数据", "an input the computation needs was not reported"),
+    "INPUT_INVALID": ErrorSpec(Kind.INPUT, "输入数据不合理", "input value is not valid"),
+    # import
+    "IMPORT_FILE_UNREADABLE": ErrorSpec(Kind.INPUT, "无法读取导入文件", "cannot read the import file"),
+    "IMPORT_UNSUPPORTED_FORMAT": ErrorSpec(Kind.INPUT, "不支持的文件格式（仅支持 .xlsx 与 .csv）", "unsupported file format (.xlsx or .csv)"),
+    "IMPORT_MISSING_COLUMN": ErrorSpec(Kind.INPUT, "缺少必填列", "a required column is missing"),
+    "IMPORT_DUPLICATE_COLUMN": ErrorSpec(Kind.INPUT, "列名重复", "a column appears twice"),
+    "IMPORT_UNKNOWN_COLUMN": ErrorSpec(Kind.INPUT, "无法识别的列名", "unknown column"),
+    "IMPORT_REQUIRED_VALUE": ErrorSpec(Kind.INPUT, "必填项为空", "a required cell is blank"),
+    "IMPORT_NOT_A_NUMBER": ErrorSpec(Kind.INPUT, "不是有效的数字", "not a number"),
+    "IMPORT_NEGATIVE_VALUE": ErrorSpec(Kind.INPUT, "数值不能为负", "value must not be negative"),
+    "IMPORT_BAD_YEAR": ErrorSpec(Kind.INPUT, "年份无效", "invalid year"),
+    "IMPORT_BAD_PERIOD": ErrorSpec(Kind.INPUT, "期间无效（应为 全年、一季度、上半年、前三季度）", "invalid period"),
+    "IMPORT_UNKNOWN_REGION": ErrorSpec(Kind.INPUT, "未知地区", "unknown region"),
+    "IMPORT_REGION_NOT_ALLOWED": ErrorSpec(Kind.INPUT, "该地区不能填报此类数据", "region not allowed here"),
+    "IMPORT_DUPLICATE_ROW": ErrorSpec(Kind.INPUT, "同一地区、年份、期间重复出现", "duplicate (region, year, period)"),
+    "IMPORT_UNKNOWN_INDICATOR": ErrorSpec(Kind.INPUT, "未知指标", "unknown indicator"),
+    "IMPORT_EMPTY": ErrorSpec(Kind.INPUT, "文件中没有数据行", "the file has no data rows"),
+    "IMPORT_BAD_VINTAGE": ErrorSpec(Kind.INPUT, "数据版本无效（快报、初步核实、最终核实）", "invalid vintage"),
+    # review
+    "REVIEW_BAD_TRANSITION": ErrorSpec(Kind.STATE, "审核状态不允许此操作", "review state does not allow this"),
+    "REVIEW_REASON_REQUIRED": ErrorSpec(Kind.INPUT, "退回时必须填写原因", "a reason is required to return"),
+    # hj212 (online monitoring)
+    # environment (air and water quality)
+    # pollutants (emission-reduction formulas)
+}
+
+
+@dataclass
+class Location:
+    """Where in the input the problem sits; every field is optional."""
+
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    field: str | None = None
+    value: object = None
+
+    def describe_zh(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"文件 {self.file}")
+        if self.sheet:
+            parts.append(f"工作表 {self.sheet}")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行")
+        if self.column:
+            parts.append(f"列 {self.column}")
+        if self.field:
+            parts.append(f"字段 {self.field}")
+        return "，".join(parts)
+
+
+@dataclass
+class Problem:
+    """One error found in the input; imports collect them all before refusing."""
+
+    code: str
+    detail: str = ""
+    location: Location = field(default_factory=Location)
+
+    def __post_init__(self) -> None:
+        if self.code not in ERRORS:
+            raise KeyError(f"undocumented error code {self.code}")
+
+    @property
+    def message(self) -> str:
+        where = self.location.describe_zh()
+        text = ERRORS[self.code].message_zh
+        if self.detail:
+            text = f"{text}：{self.detail}"
+        return f"{where}：{text}" if where else text
+
+    def as_dict(self) -> dict[str, object]:
+        loc = self.location
+        return {
+            "code": self.code,
+            "message": self.message,
+            "file": loc.file,
+            "sheet": loc.sheet,
+            "row": loc.row,
+            "column": loc.column,
+            "field": loc.field,
+            "value": None if loc.value is None else str(loc.value),
+            "reason": ERRORS[self.code].message_zh + (f"：{self.detail}" if self.detail else ""),
+        }
+
+
+class EcerError(Exception):
+    """Bad input or state; carries one or more problems with stable codes."""
+
+    def __init__(self, code: str | Problem | list[Problem], detail: str = "", **location: object) -> None:
+        if isinstance(code, list):
+            self.problems = code
+        elif isinstance(code, Problem):
+            self.problems = [code]
+        else:
+            self.problems = [Problem(code, detail, Location(**location))]  # type: ignore[arg-type]
+        super().__init__("; ".join(p.message for p in self.problems))
+
+    @property
+    def code(self) -> str:
+        return self.problems[0].code
+
+    @property
+    def exit_code(self) -> int:
+        return max(ERRORS[p.code].kind.value for p in self.problems)
