@@ -13,7 +13,10 @@ MODULES = [
     "ecer.cli.workbooks",   # ecer template KIND / ecer import KIND (groups other modules fill)
     "ecer.cli.setup",       # ecer init, ecer demo-data
     "ecer.cli.plan",        # ecer plan validate|show|load
-    "ecer.cli.energy",      # ecer convert, ecer progress
+    "ecer.cli.plan_store",  # ecer plan show|load (the database side of the plan)
+    "ecer.cli.energy",      # ecer progress
+    "ecer.cli.statistics",  # ecer template|import statistics, ecer statistics list|review
+    "ecer.cli.convert",
     "ecer.cli.hj212",       # ecer hj212 decode|encode|crc
     "ecer.cli.environment",  # ecer air aqi, ecer water classify
 ]

@@ -1,0 +1,1 @@
+"""Deterministic synthetic demo data (合成演示数据), imported through the normal importers."""

@@ -1,0 +1,173 @@
+"""The statistics workbook (issue 2 §5): GDP, GDP index and energy per region, year and period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ecer.domain.energy.dual_control import EnergyStatistics
+from ecer.domain.energy.periods import Period, parse_period
+from ecer.domain.errors import EcerError, Location, Problem
+from ecer.importers.tabular import Column, RawTable, cell_text, map_headers, parse_decimal, read_table
+
+VINTAGES = ("快报", "初步核实", "最终核实")
+
+COLUMNS = (
+    Column("region", "地区", True, note_zh="附件1中的地区名称或国家行政区划代码；不接受“市本级”"),
+    Column("year", "年份", True, "integer", "四位年份，如 2024"),
+    Column("period", "期间", True, note_zh="全年、一季度、上半年、前三季度（或 year、Q1、H1、Q1-Q3），均为累计值"),
+    Column("gdp_100m_yuan", "地区生产总值(现价,亿元)", True, "number", "当年价格"),
+    Column("gdp_index", "地区生产总值指数(上年同期=100)", True, "number", "按可比价格计算，上年同期为100"),
+    Column("energy_10k_tce", "能源消费总量(万吨标准煤)", True, "number", "等价值口径，按统计部门公布数"),
+    Column("coal_10k_tce", "煤炭消费量(万吨标准煤)", False, "number", "空白表示未报送"),
+    Column("nonfossil_10k_tce", "非化石能源消费量(万吨标准煤)", False, "number", "空白表示未报送"),
+    Column("renewable_electricity_100m_kwh", "可再生能源电力消费量(亿千瓦时)", False, "number", "空白表示未报送"),
+    Column("feedstock_10k_tce", "原料用能(万吨标准煤)", False, "number", "空白视为0（发改环资〔2022〕803号）"),
+    Column("listed_projects_10k_tce", "单列项目能耗(万吨标准煤)", False, "number", "空白视为0（发改环资〔2021〕1310号）"),
+    Column("vintage", "数据版本", False, note_zh="快报、初步核实、最终核实；空白时取导入命令的 --vintage（默认快报）"),
+)
+ZERO_WHEN_BLANK = {"feedstock_10k_tce", "listed_projects_10k_tce"}
+NUMBER_FIELDS = [c.key for c in COLUMNS if c.kind == "number"]
+
+
+@dataclass(frozen=True)
+class StatisticsRow:
+    """A checked row: the statistics plus where they came from."""
+
+    statistics: EnergyStatistics
+    region_code: str | None
+    vintage: str
+    source_row: int
+
+
+def read_statistics(path: Path, plan: Any, default_vintage: str = "快报") -> list[StatisticsRow]:
+    """Every problem in the file at once, or the checked rows; nothing is written here."""
+    table = read_table(path)
+    return check_statistics(table, plan, default_vintage)
+
+
+def check_statistics(table: RawTable, plan: Any, default_vintage: str = "快报") -> list[StatisticsRow]:
+    mapping, problems = map_headers(table, COLUMNS)
+    if problems:
+        raise EcerError(problems)
+    if not table.rows:
+        raise EcerError("IMPORT_EMPTY", file=table.file, sheet=table.sheet)
+    annex1 = {r.name for r in plan.annex1_regions()}
+    years = (plan.metadata.base_year - 10, plan.metadata.target_year + 10)
+    seen: dict[tuple[str, int, Period], int] = {}
+    result: list[StatisticsRow] = []
+    for row_number, cells in table.rows:
+        row_problems: list[Problem] = []
+
+        def where(key: str, value: Any, row_number: int = row_number) -> Location:
+            letter = None
+            if key in mapping:
+                from ecer.importers.tabular import column_letter_for
+
+                letter = column_letter_for(mapping, key)
+            header = next(c.header_zh for c in COLUMNS if c.key == key)
+            return Location(table.file, table.sheet, row_number, f"{letter} {header}" if letter else header, key,
+                            value)
+
+        def cell(key: str, cells: list[Any] = cells) -> Any:
+            index = mapping.get(key)
+            if index is None or index >= len(cells):
+                return None
+            value = cells[index]
+            return None if value is None or cell_text(value) == "" else value
+
+        region = None
+        raw_region = cell("region")
+        if raw_region is None:
+            row_problems.append(Problem("IMPORT_REQUIRED_VALUE", "地区", where("region", None)))
+        else:
+            region = _find_region(plan, cell_text(raw_region))
+            if region is None:
+                row_problems.append(Problem("IMPORT_UNKNOWN_REGION", cell_text(raw_region),
+                                            where("region", raw_region)))
+            elif region.name not in annex1:
+                row_problems.append(Problem("IMPORT_REGION_NOT_ALLOWED", f"{region.name} 不是附件1的考核地区",
+                                            where("region", raw_region)))
+                region = None
+
+        year = None
+        raw_year = cell("year")
+        if raw_year is None:
+            row_problems.append(Problem("IMPORT_REQUIRED_VALUE", "年份", where("year", None)))
+        else:
+            try:
+                year = int(parse_decimal(raw_year))
+                if parse_decimal(raw_year) != year or not years[0] <= year <= years[1]:
+                    raise ValueError
+            except (InvalidOperation, ValueError):
+                row_problems.append(Problem("IMPORT_BAD_YEAR", cell_text(raw_year), where("year", raw_year)))
+                year = None
+
+        period = None
+        raw_period = cell("period")
+        if raw_period is None:
+            row_problems.append(Problem("IMPORT_REQUIRED_VALUE", "期间", where("period", None)))
+        else:
+            try:
+                period = parse_period(cell_text(raw_period))
+            except EcerError:
+                row_problems.append(Problem("IMPORT_BAD_PERIOD", cell_text(raw_period), where("period", raw_period)))
+
+        numbers: dict[str, Decimal | None] = {}
+        for col in COLUMNS:
+            if col.kind != "number":
+                continue
+            raw = cell(col.key)
+            if raw is None:
+                if col.required:
+                    row_problems.append(Problem("IMPORT_REQUIRED_VALUE", col.header_zh, where(col.key, None)))
+                numbers[col.key] = Decimal(0) if col.key in ZERO_WHEN_BLANK else None
+                continue
+            try:
+                value = parse_decimal(raw)
+            except (InvalidOperation, ValueError):
+                row_problems.append(Problem("IMPORT_NOT_A_NUMBER", cell_text(raw), where(col.key, raw)))
+                continue
+            if value < 0:
+                row_problems.append(Problem("IMPORT_NEGATIVE_VALUE", cell_text(raw), where(col.key, raw)))
+                continue
+            if col.key == "gdp_index" and value == 0:
+                row_problems.append(Problem("INPUT_INVALID", "地区生产总值指数不能为0", where(col.key, raw)))
+                continue
+            numbers[col.key] = value
+
+        vintage = default_vintage
+        raw_vintage = cell("vintage")
+        if raw_vintage is not None:
+            vintage = cell_text(raw_vintage)
+            if vintage not in VINTAGES:
+                row_problems.append(Problem("IMPORT_BAD_VINTAGE", vintage, where("vintage", raw_vintage)))
+
+        if region is not None and year is not None and period is not None:
+            key = (region.name, year, period)
+            if key in seen:
+                row_problems.append(Problem(
+                    "IMPORT_DUPLICATE_ROW", f"{region.name} {year} {period.value}（与第 {seen[key]} 行重复）",
+                    where("region", raw_region)))
+            else:
+                seen[key] = row_number
+
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        assert region is not None and year is not None and period is not None
+        result.append(StatisticsRow(
+            EnergyStatistics(region=region.name, year=year, period=period, **numbers),  # type: ignore[arg-type]
+            region.code, vintage, row_number))
+    if problems:
+        raise EcerError(problems)
+    return result
+
+
+def _find_region(plan: Any, text: str) -> Any:
+    try:
+        return plan.region(text)
+    except EcerError:
+        return None

@@ -1,0 +1,1 @@
+"""Application services: read from storage, call the pure domain, hand results to the CLI and web."""
