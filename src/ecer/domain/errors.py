@@ -68,6 +68,14 @@ ERRORS: dict[str, ErrorSpec] = {
     "REVIEW_REASON_REQUIRED": ErrorSpec(Kind.INPUT, "退回时必须填写原因", "a reason is required to return"),
     # hj212 (online monitoring)
     # environment (air and water quality)
+    "AQI_NO_POLLUTANT": ErrorSpec(Kind.INPUT, "没有可计算空气质量指数的污染物浓度", "no pollutant concentration to compute an AQI from"),
+    "AQI_O3_8H_NEEDS_1H": ErrorSpec(Kind.INPUT, "臭氧8小时平均浓度高于800 μg/m³，不计算其分指数，须有臭氧1小时浓度", "O3 8-hour above 800 μg/m³: the 1-hour O3 value is needed"),
+    "AQI_SO2_1H_NEEDS_24H": ErrorSpec(Kind.INPUT, "二氧化硫1小时平均浓度高于800 μg/m³，不计算其分指数，须有24小时平均浓度", "SO2 1-hour above 800 μg/m³: the 24-hour SO2 value is needed"),
+    "AQI_UNKNOWN_POLLUTANT": ErrorSpec(Kind.INPUT, "未知的空气污染物项目", "unknown air pollutant"),
+    "WATER_BAD_KIND": ErrorSpec(Kind.INPUT, "水体类型应为 river（河流）或 lake（湖库）", "kind must be river or lake"),
+    "WATER_UNKNOWN_PARAMETER": ErrorSpec(Kind.INPUT, "未知的水质项目", "unknown water-quality parameter"),
+    "WATER_NO_COUNTED_PARAMETER": ErrorSpec(Kind.INPUT, "没有参与水质类别评价的监测项目", "no measured parameter counts towards the water class"),
+    "ENV_NO_VALID_DATA": ErrorSpec(Kind.INPUT, "没有可用于统计的有效数据", "no valid values to compute the statistic from"),
     # pollutants (emission-reduction formulas)
 }
 
