@@ -38,6 +38,8 @@ ERRORS: dict[str, ErrorSpec] = {
     "PLAN_SUM_MISMATCH": ErrorSpec(Kind.INPUT, "各地区分解目标之和与全市目标不一致", "district amounts do not add up to the city total"),
     "PLAN_NOT_FOUND": ErrorSpec(Kind.INPUT, "找不到规划文件或内置规划", "plan file or built-in plan not found"),
     # units and conversion
+    "COAL_RATE_YEAR_UNKNOWN": ErrorSpec(Kind.INPUT, "该年份没有火电发电标准煤耗数据，请用 --coal-rate 指定", "no thermal generation coal rate for that year: give one"),
+    "BASIS_UNKNOWN": ErrorSpec(Kind.INPUT, "折算口径无效（应为 calorific 当量值 或 primary 等价值）", "unknown conversion basis"),
     "UNIT_UNKNOWN": ErrorSpec(Kind.INPUT, "无法识别的计量单位", "unknown unit"),
     "UNIT_MISMATCH": ErrorSpec(Kind.INPUT, "计量单位与能源品种不匹配", "unit does not fit the energy carrier"),
     "CARRIER_UNKNOWN": ErrorSpec(Kind.INPUT, "无法识别的能源品种", "unknown energy carrier"),
