@@ -128,3 +128,10 @@ def test_water_classify_human_output(tmp_path: Path, cli) -> None:
     r = cli("water", "classify", path)
     assert r.exit_code == 0
     assert "IV" in r.stdout
+
+
+def test_cells_beyond_the_header_are_refused(tmp_path: Path, cli) -> None:
+    path = _write(tmp_path, "air.csv", "station,date,PM2_5\nA,2025-01-01,35,99\n")
+    r = cli("air", "aqi", path, "--json")
+    assert r.exit_code == 1
+    assert (r.json()[0]["code"], r.json()[0]["row"]) == ("IMPORT_UNKNOWN_COLUMN", 2)

@@ -43,6 +43,8 @@ def _rows(path: Path, required: tuple[str, ...], optional: list[str]) -> Iterato
     for cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
+        if any(cell.strip() for cell in cells[len(names):]):
+            raise EcerError("IMPORT_UNKNOWN_COLUMN", "数据多于列名", file=str(path), row=reader.line_num)
         padded = [*cells, *[""] * (len(names) - len(cells))]
         yield reader.line_num, dict(zip(names, padded, strict=False))
 

@@ -84,6 +84,16 @@ def iaqi(table: str, concentration: Decimal) -> int | None:
 
     A concentration equal to a limit takes that limit's index; just above it, the next segment.
 
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> iaqi("CO_24h", Decimal("2.2"))  # 50/2 × 0.2 + 50 = 55 exactly
+    55
+    >>> iaqi("PM2_5_24h", Decimal("80"))  # 50/40 × 5 + 100 = 106.25, rounded up
+    107
+    >>> iaqi("O3_8h", Decimal("820")) is None  # 表1 注(3)
+    True
+
     References
     ----------
     .. [1] HJ 633-2012 环境空气质量指数（AQI）技术规定（试行）, 表1 and 公式(1).
@@ -152,6 +162,13 @@ def daily_aqi(concentrations: Mapping[str, Decimal | None]) -> AqiResult:
     AqiResult
         ``iaqi`` holds an index for each measured pollutant. Above 800 μg/m³ the 8-hour ozone
         index is not computed and the 1-hour ozone index is reported in its place.
+
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> r = daily_aqi({"PM2_5": Decimal("80"), "PM10": Decimal("60"), "CO": Decimal("2.2")})
+    >>> r.aqi, r.category.name_zh, r.category.level, r.primary_pollutants
+    (107, '轻度污染', 3, ['PM2_5'])
 
     References
     ----------

@@ -62,6 +62,12 @@ def percentile(values: Iterable[Decimal | None], p: Decimal | int) -> Decimal:
     With the n values sorted ascending X(1) … X(n), k = 1 + (n − 1)·p/100, s the integer part
     of k: m_p = X(s) + (X(s+1) − X(s))·(k − s); m_p = X(n) when s = n.
 
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> percentile([Decimal(v) for v in range(1, 11)], 90)  # k = 9.1 → 9 + (10 − 9) × 0.1
+    Decimal('9.1')
+
     References
     ----------
     .. [1] HJ 663-2013 环境空气质量评价技术规范（试行）, 百分位数计算方法.

@@ -79,6 +79,14 @@ def parameter_class(code: str, value: Decimal, kind: str = "river") -> str | Non
     Dissolved oxygen is "not less than": the best class whose limit the value reaches. pH within
     6–9 meets every class, hence class I; outside it, 劣V.
 
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> parameter_class("COD", Decimal("15")), parameter_class("DO", Decimal("5.5"))
+    ('I', 'III')
+    >>> parameter_class("TP", Decimal("0.05"), "lake"), parameter_class("pH", Decimal("9.2"))
+    ('III', '劣V')
+
     References
     ----------
     .. [1] GB 3838-2002 地表水环境质量标准, 表1.
