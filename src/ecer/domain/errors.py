@@ -32,6 +32,7 @@ ERRORS: dict[str, ErrorSpec] = {
     "PLAN_ALREADY_LOADED": ErrorSpec(Kind.STATE, "已载入同编号的规划", "a plan with this id is already loaded"),
     "NOT_FOUND": ErrorSpec(Kind.STATE, "未找到对象", "object not found"),
     # plan
+    "PLAN_NO_TARGET": ErrorSpec(Kind.INPUT, "规划没有为该地区设定此项目标", "the plan sets no such target for this region"),
     "PLAN_INVALID": ErrorSpec(Kind.INPUT, "规划文件不符合格式要求", "the plan file is not valid"),
     "PLAN_UNKNOWN_REGION": ErrorSpec(Kind.INPUT, "规划中引用了未定义的地区", "the plan names an undefined region"),
     "PLAN_UNKNOWN_INDICATOR": ErrorSpec(Kind.INPUT, "规划中引用了未定义的指标", "the plan names an undefined indicator"),
