@@ -80,6 +80,16 @@ ERRORS: dict[str, ErrorSpec] = {
     "WATER_NO_COUNTED_PARAMETER": ErrorSpec(Kind.INPUT, "没有参与水质类别评价的监测项目", "no measured parameter counts towards the water class"),
     "ENV_NO_VALID_DATA": ErrorSpec(Kind.INPUT, "没有可用于统计的有效数据", "no valid values to compute the statistic from"),
     # pollutants (emission-reduction formulas)
+    "REDUCTION_FORMULAS_INVALID": ErrorSpec(Kind.INPUT, "减排核算公式文件不符合格式要求", "the reduction formula file is not valid"),
+    "REDUCTION_TYPE_UNKNOWN": ErrorSpec(Kind.INPUT, "未知的减排工程类型", "unknown reduction project type"),
+    "REDUCTION_PARAMETER_MISSING": ErrorSpec(Kind.INPUT, "缺少减排核算参数", "a reduction parameter is missing"),
+    "REDUCTION_PARAMETER_UNKNOWN": ErrorSpec(Kind.INPUT, "该工程类型没有此参数", "the project type has no such parameter"),
+    "REDUCTION_UNIT_MISMATCH": ErrorSpec(Kind.INPUT, "参数计量单位与公式要求不符", "the parameter's unit does not fit the formula"),
+    "REDUCTION_NEGATIVE": ErrorSpec(Kind.INPUT, "参数不能为负", "the parameter must not be negative"),
+    "REDUCTION_NOT_POSITIVE": ErrorSpec(Kind.INPUT, "参数必须大于零", "the parameter must be greater than zero"),
+    "REDUCTION_RATIO_RANGE": ErrorSpec(Kind.INPUT, "比例或效率须在 0～1（0～100%）之间", "a rate or efficiency must lie in 0-1"),
+    "REDUCTION_AFTER_WORSE": ErrorSpec(Kind.INPUT, "治理后指标劣于治理前", "the value after the project is worse than before"),
+    "REDUCTION_PROGRESS_INVALID": ErrorSpec(Kind.INPUT, "减排进度计算的年份或目标无效", "invalid year or target for reduction progress"),
 }
 
 

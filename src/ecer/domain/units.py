@@ -30,9 +30,12 @@ wan_kWh = 10000 * kWh
 yi_kWh = 100000000 * kWh
 Nm3 = m ** 3
 wan_Nm3 = 10000 * Nm3
+accounting_year = 365 * day
 """
 # kgoe: 1 kgoe = 41.816 MJ = 1.4286 kgce (GB/T 2589-2020 Annex A, crude oil row), used by the
 # refining and ethylene energy-efficiency levels.
+# accounting_year: emission-reduction accounting counts a year as 365 days (pint's `year`/`a` is the
+# Julian 365.25 d); ecer.domain.pollutants.reductions reads a per-year input as per accounting_year.
 
 UNIT_ALIASES_ZH: dict[str, str] = {
     "吨": "metric_ton",
@@ -68,6 +71,16 @@ UNIT_ALIASES_ZH: dict[str, str] = {
     "元": "yuan",
     "万元": "wan_yuan",
     "亿元": "yi_yuan",
+    "立方米/日": "m ** 3 / day",
+    "立方米/年": "m ** 3 / year",
+    "万立方米/年": "wan_m3 / year",
+    "万m³/a": "wan_m3 / year",
+    "万m3/a": "wan_m3 / year",
+    "万立方米/日": "wan_m3 / day",
+    "万m³/d": "wan_m3 / day",
+    "万m3/d": "wan_m3 / day",
+    "吨/年": "metric_ton / year",
+    "t/a": "metric_ton / year",
 }
 
 
