@@ -42,7 +42,7 @@ class RawTable:
 
 
 def _normalise(header: str) -> str:
-    text = str(header or "").strip().replace("（", "(").replace("）", ")").replace("　", "")
+    text = str(header or "").strip().replace("（", "(").replace("）", ")").replace("，", ",").replace("　", "")
     text = re.sub(r"\s+", "", text)
     return text.lower()
 

@@ -30,6 +30,6 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        result = Decimal(str(value))
-        # PostgreSQL pads to the column's scale; drop the padding so 15.0000000000 reads as 15
-        return result.normalize() if result == result.to_integral_value() else result
+        # PostgreSQL pads to the column's scale: drop the padding so 0.1000000000 reads as 0.1, 15.00 as 15
+        result = Decimal(str(value)).normalize()
+        return result.quantize(Decimal(1)) if result.as_tuple().exponent > 0 else result
