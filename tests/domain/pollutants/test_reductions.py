@@ -172,6 +172,26 @@ def test_flue_gas_in_other_units() -> None:
     assert result == {"NOx": D(250)}
 
 
+def test_yearly_totals_without_time_unit() -> None:
+    """Operating hours as 5 000 h and 365 d read as per year: the flue-gas case gives the same 250 t/a;
+    previous-year emissions 120.5 t → 120.5 t/a. A bare time where none fits is still refused."""
+    result = claimed_reduction(
+        "flue_gas_retrofit",
+        {
+            "C_before": {"NOx": (300, "mg/m**3")},
+            "C_after": {"NOx": (50, "mg/m**3")},
+            "V": (200000, "Nm3/h"),
+            "H": (5000, "h"),
+        },
+    )
+    assert result == {"NOx": D(250)}
+    e_prev = load_formulas().get("capacity_phase_out").parameter("E_prev")
+    assert parameter_value(e_prev, (D("120.5"), "t"), "E_prev") == D("120.5")
+    with pytest.raises(EcerError) as err:
+        parameter_value(e_prev, (1, "t*h"), "E_prev")
+    assert codes(err) == ["REDUCTION_UNIT_MISMATCH"]
+
+
 def test_capacity_phase_out() -> None:
     """Reduction = the closed unit's previous-year emissions: NOx 120.5 t/a; COD 3 000 kg/a = 3 t/a."""
     result = claimed_reduction(

@@ -5,8 +5,9 @@ commissioning, in the cumulative tally (see :mod:`ecer.domain.pollutants.progres
 
 Parameters come as pint quantities (or ``(value, unit)`` pairs) in any unit of the right
 dimension: m³/d, m³/a and 万m³/a flows, mg/L, g/L, kg/L, Nm³/h, h, % … Per-year units are read
-as the 365-day accounting year, so 10 000 m³/d is 3 650 000 m³/a. Bare numbers are accepted only
-for dimensionless parameters (head counts, rates as fractions).
+as the 365-day accounting year, so 10 000 m³/d is 3 650 000 m³/a. A yearly total given without
+a time unit (operating hours 5 000 h, previous-year emissions 120 t, 365 d) is read as per
+year. Bare numbers are accepted only for dimensionless parameters (head counts, rates).
 
 Layout of ``parameters``: a shared parameter maps to a value; a per-pollutant parameter maps to
 ``{pollutant: value}``; a group (``sum`` over a list) maps to a list of ``{member: value}``.
@@ -46,6 +47,16 @@ def _as_quantity(value: Any, field: str) -> pint.Quantity | Decimal:
         raise EcerError("REDUCTION_UNIT_MISMATCH", "不是数值", field=field, value=value) from exc
 
 
+def _to_declared(given: pint.Quantity, target: pint.Unit) -> Any:
+    """Convert; a yearly total without a time unit (5 000 h, 120 t) is read as per accounting year."""
+    try:
+        return given.to(target).magnitude
+    except pint.errors.DimensionalityError:
+        if not any(name == "accounting_year" for name, _ in registry().Quantity(1, target).unit_items()):
+            raise
+        return (given / registry().Quantity(Decimal(1), "accounting_year")).to(target).magnitude
+
+
 def parameter_value(spec: ParameterSpec, value: Any, field: str) -> Decimal:
     """The value in the parameter's declared unit, after the unit and range checks.
 
@@ -61,7 +72,7 @@ def parameter_value(spec: ParameterSpec, value: Any, field: str) -> Decimal:
             )
         given = registry().Quantity(given, "dimensionless")
     try:
-        magnitude = per_accounting_year(given).to(target).magnitude
+        magnitude = _to_declared(per_accounting_year(given), target)
     except pint.errors.DimensionalityError as exc:
         raise EcerError(
             "REDUCTION_UNIT_MISMATCH", f"{spec.name_zh} 应为 {spec.unit}，给出 {given.units}", field=field, value=value
