@@ -57,7 +57,9 @@ def test_sum_mismatch() -> None:
     """龙潭区 COD 109 → 110: the districts add to 10309 t, not the city's 10308 t."""
     text = altered("{region: 龙潭区, cod_t: 109", "{region: 龙潭区, cod_t: 110")
     found = problems(text)
-    assert found == [("PLAN_SUM_MISMATCH", line_of(text, "{region: 吉林市, cod_t:"), "pollutant_targets[0].cod_t")]
+    assert found == [
+        ("PLAN_SUM_MISMATCH", line_of(text, "{region: 吉林市, cod_t:"), "pollutant_targets[0].cod_t")
+    ]
 
 
 def test_sum_mismatch_detail_names_both_totals() -> None:
@@ -71,7 +73,9 @@ def test_sum_mismatch_detail_names_both_totals() -> None:
 def test_city_row_must_repeat_the_indicator_target() -> None:
     """Section 二 says 15 %; an Annex 1 city row of 14 % contradicts it."""
     text = altered("{region: 吉林市, basic: 15%", "{region: 吉林市, basic: 14%")
-    assert problems(text) == [("PLAN_SUM_MISMATCH", line_of(text, "{region: 吉林市, basic"), "intensity_targets[0].basic")]
+    assert problems(text) == [
+        ("PLAN_SUM_MISMATCH", line_of(text, "{region: 吉林市, basic"), "intensity_targets[0].basic")
+    ]
 
 
 def test_missing_field_points_at_the_enclosing_key() -> None:
@@ -92,7 +96,9 @@ def test_wrong_literal() -> None:
 def test_percent_without_sign_is_refused() -> None:
     """``basic: 15`` would be 1500 %: rates must be written 15% or 0.15."""
     text = altered("{region: 永吉县, basic: 15%", "{region: 永吉县, basic: 15")
-    assert problems(text) == [("PLAN_INVALID", line_of(text, "{region: 永吉县, basic"), "intensity_targets[1].basic")]
+    assert problems(text) == [
+        ("PLAN_INVALID", line_of(text, "{region: 永吉县, basic"), "intensity_targets[1].basic")
+    ]
 
 
 def test_misspelt_key_is_refused() -> None:
@@ -102,7 +108,9 @@ def test_misspelt_key_is_refused() -> None:
 
 def test_unknown_indicator_in_annex_link() -> None:
     text = altered("  nox_t: nox_key_project_reduction", "  nox_t: nox_reduction")
-    assert problems(text) == [("PLAN_UNKNOWN_INDICATOR", line_of(text, "nox_t: nox_reduction"), "pollutant_indicators.nox_t")]
+    assert problems(text) == [
+        ("PLAN_UNKNOWN_INDICATOR", line_of(text, "nox_t: nox_reduction"), "pollutant_indicators.nox_t")
+    ]
 
 
 def test_every_problem_is_listed() -> None:
@@ -115,12 +123,18 @@ def test_every_problem_is_listed() -> None:
 
 
 def test_duplicate_key() -> None:
-    text = altered("  barometer_rule: ndrc-2021h1\n", "  barometer_rule: ndrc-2021h1\n  barometer_rule: ndrc-2021q1\n")
-    assert problems(text) == [("PLAN_INVALID", line_of(text, "barometer_rule: ndrc-2021q1"), "barometer_rule")]
+    text = altered(
+        "  barometer_rule: ndrc-2021h1\n", "  barometer_rule: ndrc-2021h1\n  barometer_rule: ndrc-2021q1\n"
+    )
+    assert problems(text) == [
+        ("PLAN_INVALID", line_of(text, "barometer_rule: ndrc-2021q1"), "barometer_rule")
+    ]
 
 
 def test_yaml_syntax_error_has_a_line() -> None:
-    text = altered("  - {region: 吉林市, basic: 15%, incentive: 16%}", "  - {region: 吉林市, basic: 15%, incentive: 16%")
+    text = altered(
+        "  - {region: 吉林市, basic: 15%, incentive: 16%}", "  - {region: 吉林市, basic: 15%, incentive: 16%"
+    )
     [(code, line, _)] = problems(text)
     assert code == "PLAN_INVALID"
     assert line is not None and line >= line_of(text, "{region: 吉林市, basic")
@@ -195,7 +209,11 @@ def test_defaults_when_choices_are_omitted() -> None:
         if not line.lstrip().startswith(("policy_rule_set", "progress_path", "barometer_rule"))
     )  # fmt: skip
     meta = load_plan_text(text, "example.yaml").metadata
-    assert (meta.policy_rule_set, meta.progress_path, meta.barometer_rule) == ("2022", "geometric", "ndrc-2021h1")
+    assert (meta.policy_rule_set, meta.progress_path, meta.barometer_rule) == (
+        "2022",
+        "geometric",
+        "ndrc-2021h1",
+    )
     assert meta.renewables_in_intensity is False
 
 
@@ -225,3 +243,21 @@ def test_bare_numbers_pass_through() -> None:
     assert percent_or_number(Decimal("0.145")) == Decimal("0.145")
     with pytest.raises(ValueError):
         percent_or_number("abc%")
+
+
+def test_unquoted_rule_set_and_code_are_read_as_text() -> None:
+    text = ANOTHER_CITY.replace('policy_rule_set: "2024"', "policy_rule_set: 2024").replace(
+        'code: "990102"', "code: 990102"
+    )
+    plan = load_plan_text(text, "example.yaml")
+    assert plan.metadata.policy_rule_set == "2024"
+    assert plan.region("990102").name == "东区"
+
+
+def test_minimal_plan_in_the_docs_loads() -> None:
+    """docs/plan-format.md shows a minimal plan; it must stay valid."""
+    docs = Path(__file__).resolve().parents[3] / "docs" / "plan-format.md"
+    blocks = docs.read_text(encoding="utf-8").split("```yaml\n")[1:]
+    [example_text] = [b.split("```")[0] for b in blocks if b.startswith("id:")]
+    plan = load_plan_text(example_text, "docs/plan-format.md")
+    assert plan.intensity_target("西县").basic == Decimal("0.125")

@@ -88,6 +88,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _year_name(value: Any) -> Any:
+    """Rule sets are named by year; an unquoted ``2022`` in YAML means the name ``"2022"``."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class PlanMetadata(_Strict):
     """Who issued the plan, its status, its years and the accounting choices it makes."""
 
@@ -99,7 +104,7 @@ class PlanMetadata(_Strict):
     source: str = Field(min_length=1, description="where the text was taken from")
     base_year: int = Field(ge=1949, le=2100, description="year the reductions are measured against")
     target_year: int = Field(ge=1949, le=2100, description="year the targets fall due")
-    policy_rule_set: Literal["2022", "2024"] = Field(
+    policy_rule_set: Annotated[Literal["2022", "2024"], BeforeValidator(_year_name)] = Field(
         "2022",
         description="dual-control rule set: 2022 (发改环资〔2022〕803号) or 2024 (发改环资〔2024〕113号)",
     )
