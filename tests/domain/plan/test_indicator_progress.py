@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from ecer.domain.errors import EcerError
 from ecer.domain.plan.indicators import achieved_change, indicator_progress
@@ -83,7 +85,9 @@ def test_strictly_above() -> None:
 
 def test_at_least() -> None:
     """§三(四) 不低于40 %: exactly 40 % meets it."""
-    assert indicator_progress(jilin("new_public_service_vehicle_new_energy_share"), D("0.40"), 2025).met is True
+    assert (
+        indicator_progress(jilin("new_public_service_vehicle_new_energy_share"), D("0.40"), 2025).met is True
+    )
 
 
 # --- ceiling ---------------------------------------------------------------------------------
@@ -130,3 +134,21 @@ def test_target_year_past_and_missed() -> None:
     p = indicator_progress(jilin("conservation_oriented_agency_share"), D("0.65"), 2023)
     assert p.met is False
     assert p.status.startswith("未完成目标")
+
+
+@given(st.decimals(min_value=0, max_value=2, places=4))
+@example(D("0.86"))
+def test_level_met_exactly_when_progress_reaches_one(value: Decimal) -> None:
+    """For a ``>=`` level with no baseline, met ⇔ v/t ≥ 1 (t = 86 %, §三(五) straw)."""
+    p = indicator_progress(jilin("straw_utilisation_rate"), value, 2025)
+    assert p.met == (p.progress is not None and p.progress >= 1)
+
+
+@given(st.decimals(min_value=1, max_value=100, places=2), st.decimals(min_value=1, max_value=100, places=2))
+def test_reduction_from_levels_matches_the_reported_change(baseline: Decimal, level: Decimal) -> None:
+    """Reporting the level with its baseline, or the change itself, gives the same progress."""
+    ind = jilin("industrial_water_intensity_reduction")
+    from_levels = indicator_progress(ind, level, 2024, baseline=baseline)
+    from_change = indicator_progress(ind, (baseline - level) / baseline, 2024)
+    assert from_levels.progress == from_change.progress
+    assert from_levels.met == from_change.met

@@ -236,7 +236,13 @@ def test_indicator_ids(plan: Plan) -> None:
 def test_indicator(plan: Plan, indicator_id: str, expected: tuple[str, str, str, str, int]) -> None:
     value, unit, kind, section, year = expected
     ind = plan.indicator(indicator_id)
-    assert (ind.target_value, ind.unit, ind.kind, ind.section, ind.target_year) == (D(value), unit, kind, section, year)
+    assert (ind.target_value, ind.unit, ind.kind, ind.section, ind.target_year) == (
+        D(value),
+        unit,
+        kind,
+        section,
+        year,
+    )
 
 
 def test_comparisons_as_written(plan: Plan) -> None:

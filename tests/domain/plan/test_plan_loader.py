@@ -261,3 +261,22 @@ def test_minimal_plan_in_the_docs_loads() -> None:
     [example_text] = [b.split("```")[0] for b in blocks if b.startswith("id:")]
     plan = load_plan_text(example_text, "docs/plan-format.md")
     assert plan.intensity_target("西县").basic == Decimal("0.125")
+
+
+def test_two_top_level_regions_are_refused() -> None:
+    text = ANOTHER_CITY.replace("{name: 西县, kind: county, parent: 示例市}", "{name: 西县, kind: county}")
+    with pytest.raises(EcerError) as info:
+        load_plan_text(text, "example.yaml")
+    assert [(p.code, p.location.row) for p in info.value.problems] == [
+        ("PLAN_INVALID", line_of(text, "name: 西县"))
+    ]
+
+
+def test_incentive_below_basic_is_refused() -> None:
+    text = ANOTHER_CITY.replace(
+        "{region: 西县, basic: 12.5%, incentive: 13.5%}", "{region: 西县, basic: 12.5%, incentive: 12%}"
+    )
+    with pytest.raises(EcerError) as info:
+        load_plan_text(text, "example.yaml")
+    [p] = info.value.problems
+    assert (p.code, p.location.field) == ("PLAN_INVALID", "intensity_targets[2].incentive")
