@@ -28,7 +28,7 @@ demo: $(STAMP) system-deps
 	ECER_DATABASE_URL=$(DEMO_URL) $(BIN)/ecer progress --year 2024
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check .
 
 test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest -q

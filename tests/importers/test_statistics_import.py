@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from ecer.storage.db import session_scope
 from ecer.storage.models import ImportBatch, StatisticsRevision
 from tests.conftest import run_cli
-from tests.storage.conftest import HEADER, write_csv
+from tests.storage.conftest import write_csv
 
 
 @pytest.fixture

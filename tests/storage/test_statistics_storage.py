@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from ecer.domain.energy.periods import Period
 from ecer.storage.db import current_revision, engine_for, head_revision, session_scope
 from ecer.storage.models import ImportBatch, StatisticsRevision
 from ecer.storage.statistics import latest_approved, review
@@ -48,7 +49,7 @@ def test_import_reimport_and_revision(db, tmp_path):
     assert count(db) == 3  # the old revision is kept
     with session_scope(db) as s:
         latest = latest_approved(s, "永吉县")["永吉县"]
-        assert latest[(2021, latest[(2020, next(iter(latest))[1])].period)].energy_10k_tce == Decimal("80.5")
+        assert latest[(2021, Period.YEAR)].energy_10k_tce == Decimal("80.5")
         batches = s.scalars(select(ImportBatch)).all()
         assert [b.channel for b in batches] == ["cli"] * 3
 
@@ -67,14 +68,14 @@ def test_latest_approved_ignores_pending_and_review_flow(db, tmp_path):
         pending_id = pending.id
     with session_scope(db) as s:
         stats = latest_approved(s)["永吉县"]
-        assert list(stats.values())[0].energy_10k_tce == Decimal("78.5")
+        assert stats[(2020, Period.YEAR)].energy_10k_tce == Decimal("78.5")
     env = {"ECER_DATABASE_URL": db}
     refused = run_cli("statistics", "review", str(pending_id), "return", "--json", env=env)
     assert refused.exit_code == 1 and refused.json()[0]["code"] == "REVIEW_REASON_REQUIRED"
     ok = run_cli("statistics", "review", str(pending_id), "approve", "--json", env=env)
     assert ok.json()[0]["status"] == "approved"
     with session_scope(db) as s:
-        assert list(latest_approved(s)["永吉县"].values())[0].energy_10k_tce == Decimal(999)
+        assert latest_approved(s)["永吉县"][(2020, Period.YEAR)].energy_10k_tce == Decimal(999)
         bad = run_cli("statistics", "review", str(approved.id), "approve", "--json", env=env)
         assert bad.exit_code == 2 and bad.json()[0]["code"] == "REVIEW_BAD_TRANSITION"
         assert review.__name__ == "review"
@@ -93,8 +94,17 @@ def test_models_match_migrations(db):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from ecer.storage.models import Base
+    from ecer.storage.all_models import metadata
 
     with engine_for(db).connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), metadata)
     assert diff == []
+
+
+def test_migrations_form_one_chain():
+    """Engineers add migrations side by side: a second head would leave databases half-migrated."""
+    from alembic.script import ScriptDirectory
+
+    from ecer.storage.db import alembic_config
+
+    assert len(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()) == 1

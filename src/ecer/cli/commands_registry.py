@@ -19,6 +19,8 @@ MODULES = [
     "ecer.cli.convert",
     "ecer.cli.hj212",       # ecer hj212 decode|encode|crc
     "ecer.cli.environment",  # ecer air aqi, ecer water classify
+    "ecer.cli.web",         # ecer serve
+    "ecer.cli.errors",      # ecer errors
 ]
 
 

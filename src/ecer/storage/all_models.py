@@ -1,0 +1,20 @@
+"""Every module that defines tables, so Alembic and the tests see the whole schema.
+
+Each capability keeps its tables in its own module under ``ecer.storage`` (built on
+``ecer.storage.models.Base``) and adds one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ecer.storage.models import Base
+
+MODEL_MODULES = [
+    "ecer.storage.models",  # plans, import batches, statistics revisions, indicator values, audit log
+]
+
+for _name in MODEL_MODULES:
+    importlib.import_module(_name)
+
+metadata = Base.metadata
