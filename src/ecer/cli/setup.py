@@ -47,9 +47,11 @@ def demo_data(
     json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """生成确定性的合成演示数据（工作簿），并通过正常导入流程写入数据库。数据为合成数据，仅供演示。"""
-    from ecer.demo.statistics import import_demo_data
+    from ecer.demo import import_all
+    from ecer.storage.db import require_initialised
 
-    summary = import_demo_data(config.database_url(), out)
+    require_initialised(config.database_url())
+    summary = import_all(config.database_url(), out)
     if json_output:
         print_json(summary)
         return

@@ -95,7 +95,7 @@ def write_demo_workbook(path: Path, regions: list[str], base_year: int) -> Path:
     return path
 
 
-def import_demo_data(url: str, out: Path) -> list[dict[str, Any]]:
+def import_demo(url: str, out: Path) -> list[dict[str, Any]]:
     """Write the demo workbooks into ``out`` and import them through the normal importers."""
     from ecer.services.imports import import_statistics
     from ecer.storage.db import session_scope
