@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-# System packages a step needs (none yet for the CLI; the web and report issues add here).
+# System packages a step needs (browser, fonts, …): listed in scripts/system-packages.txt.
 system-deps:
-	@true
+	bash scripts/system-deps.sh
 
 demo: $(STAMP) system-deps
 	mkdir -p var && rm -f $(DEMO_DB)

@@ -70,6 +70,150 @@ ERRORS: dict[str, ErrorSpec] = {
     "REVIEW_BAD_TRANSITION": ErrorSpec(Kind.STATE, "审核状态不允许此操作", "review state does not allow this"),
     "REVIEW_REASON_REQUIRED": ErrorSpec(Kind.INPUT, "退回时必须填写原因", "a reason is required to return"),
     # hj212 (online monitoring)
+    "HJ212_NO_HEADER": ErrorSpec(
+        Kind.INPUT, "通讯包不以 ## 开头",
+        "packet does not start with ##",
+    ),
+    "HJ212_NO_TRAILER": ErrorSpec(
+        Kind.INPUT, "通讯包不以 CR LF 结尾",
+        "packet does not end with CR LF",
+    ),
+    "HJ212_TRUNCATED": ErrorSpec(
+        Kind.INPUT, "通讯包过短，缺少长度、数据段或 CRC",
+        "packet too short for length, data segment and CRC",
+    ),
+    "HJ212_LENGTH_FIELD": ErrorSpec(
+        Kind.INPUT, "数据段长度不是 4 位十进制数",
+        "data-segment length is not 4 decimal digits",
+    ),
+    "HJ212_LENGTH_MISMATCH": ErrorSpec(
+        Kind.INPUT, "数据段实际长度与声明长度不符",
+        "data-segment length differs from the declared length",
+    ),
+    "HJ212_TOO_LONG": ErrorSpec(
+        Kind.INPUT, "数据段超过 1024 字节，拒收",
+        "data segment longer than 1024 bytes: refused",
+    ),
+    "HJ212_CRC_MALFORMED": ErrorSpec(
+        Kind.INPUT, "CRC 不是 4 位十六进制数",
+        "CRC is not 4 hex digits",
+    ),
+    "HJ212_CRC_MISMATCH": ErrorSpec(
+        Kind.INPUT, "CRC 与任何已知算法都不符",
+        "CRC matches no known variant",
+    ),
+    "HJ212_NOT_TEXT": ErrorSpec(
+        Kind.INPUT, "数据段含有无法解码的字节",
+        "data segment has undecodable bytes",
+    ),
+    "HJ212_FIELD_MISSING": ErrorSpec(
+        Kind.INPUT, "缺少必需字段",
+        "a required field is missing",
+    ),
+    "HJ212_FIELD_INVALID": ErrorSpec(
+        Kind.INPUT, "字段格式不符合标准",
+        "a field is not in the standard's format",
+    ),
+    "HJ212_FIELD_UNKNOWN": ErrorSpec(
+        Kind.INPUT, "数据段中有未定义的字段",
+        "unknown field in the data segment",
+    ),
+    "HJ212_CP_MALFORMED": ErrorSpec(
+        Kind.INPUT, "指令参数 CP 不是 CP=&&…&& 形式",
+        "CP is not of the form CP=&&…&&",
+    ),
+    "HJ212_CP_ITEM_INVALID": ErrorSpec(
+        Kind.INPUT, "CP 数据项无法解析",
+        "a CP item cannot be parsed",
+    ),
+    "HJ212_CP_DUPLICATE": ErrorSpec(
+        Kind.INPUT, "CP 中同一数据项重复出现，取后者",
+        "a CP item appears twice; the later one is kept",
+    ),
+    "HJ212_VALUE_INVALID": ErrorSpec(
+        Kind.INPUT, "监测值不是有效数字",
+        "a reported value is not a number",
+    ),
+    "HJ212_TIME_INVALID": ErrorSpec(
+        Kind.INPUT, "时间不是有效的 YYYYMMDDhhmmss",
+        "time is not a valid YYYYMMDDhhmmss",
+    ),
+    "HJ212_DATA_FLAG_UNKNOWN": ErrorSpec(
+        Kind.INPUT, "数据标记不在表 8 中（N F M S D C T B）",
+        "data flag not in Table 8 (N F M S D C T B)",
+    ),
+    "HJ212_PACKET_NUMBER": ErrorSpec(
+        Kind.INPUT, "拆分包的总包数/包号缺失或不合理",
+        "PNUM/PNO missing or inconsistent",
+    ),
+    "HJ212_VERSION_UNKNOWN": ErrorSpec(
+        Kind.INPUT, "Flag 中的标准版本号未知",
+        "unknown standard version in Flag",
+    ),
+    "HJ212_CODE_UNMAPPED": ErrorSpec(
+        Kind.INPUT, "2005 版编码在附录 B 中没有对应的 2017 版编码",
+        "2005 code has no 2017 code in Appendix B",
+    ),
+    "HJ212_GARBAGE": ErrorSpec(
+        Kind.INPUT, "通讯包之间的无效字节，已丢弃",
+        "bytes between packets, discarded",
+    ),
+    "HJ212_FRAME_DISCARDED": ErrorSpec(
+        Kind.INPUT, "超长输入，未找到包尾即丢弃",
+        "over-long input without a trailer, discarded",
+    ),
+    "HJ212_CRC_LOWERCASE": ErrorSpec(
+        Kind.INPUT, "偏差：CRC 使用小写十六进制",
+        "deviation: CRC in lowercase hex",
+    ),
+    "HJ212_CRC_MODBUS": ErrorSpec(
+        Kind.INPUT, "偏差：CRC 按 CRC-16/MODBUS 计算，非附录 A 算法",
+        "deviation: CRC-16/MODBUS, not Appendix A",
+    ),
+    "HJ212_CRC_MODBUS_SWAPPED": ErrorSpec(
+        Kind.INPUT, "偏差：CRC 为高低字节互换的 CRC-16/MODBUS",
+        "deviation: byte-swapped CRC-16/MODBUS",
+    ),
+    "HJ212_LENGTH_IN_CHARS": ErrorSpec(
+        Kind.INPUT, "偏差：数据段长度按字符数而非字节数计",
+        "deviation: length counts characters, not bytes",
+    ),
+    "HJ212_DATATIME_17_DIGITS": ErrorSpec(
+        Kind.INPUT, "偏差：DataTime 为 17 位（含毫秒）",
+        "deviation: 17-digit DataTime (with milliseconds)",
+    ),
+    "HJ212_QN_EPOCH_MS": ErrorSpec(
+        Kind.INPUT, "偏差：QN 为 Unix 毫秒时间戳",
+        "deviation: QN is epoch milliseconds",
+    ),
+    "HJ212_MN_NONSTANDARD": ErrorSpec(
+        Kind.INPUT, "偏差：MN 不是 24 位十六进制字符",
+        "deviation: MN is not 24 hex characters",
+    ),
+    "HJ212_OLD_CODE": ErrorSpec(
+        Kind.INPUT, "偏差：2017 版通讯包中使用 2005 版编码",
+        "deviation: 2005 code in a 2017 packet",
+    ),
+    "HJ212_CODE_PREFIX_MISSING": ErrorSpec(
+        Kind.INPUT, "偏差：监测因子编码缺少首字母（如附录 C.14 的 01018-Rtd）",
+        "deviation: factor code lacks its letter (C.14 01018-Rtd)",
+    ),
+    "HJ212_COMMA_SEPARATOR": ErrorSpec(
+        Kind.INPUT, "偏差：字段之间用逗号而非分号分隔（如附录 C.22、C.48）",
+        "deviation: comma between fields (C.22, C.48)",
+    ),
+    "HJ212_SEPARATOR_MISSING": ErrorSpec(
+        Kind.INPUT, "偏差：CP 前缺少分号（如附录 C.19 的 Flag=5CP=）",
+        "deviation: no ; before CP (C.19 Flag=5CP=)",
+    ),
+    "HJ212_WHITESPACE": ErrorSpec(
+        Kind.INPUT, "偏差：字段中有多余空格（如附录 C.4、C.25）",
+        "deviation: stray spaces (C.4, C.25)",
+    ),
+    "HJ212_INFO_GBK": ErrorSpec(
+        Kind.INPUT, "偏差：-Info 文本不是 UTF-8，按 GBK 解码",
+        "deviation: -Info text not UTF-8, decoded as GBK",
+    ),
     # environment (air and water quality)
     "AQI_NO_POLLUTANT": ErrorSpec(Kind.INPUT, "没有可计算空气质量指数的污染物浓度", "no pollutant concentration to compute an AQI from"),
     "AQI_O3_8H_NEEDS_1H": ErrorSpec(Kind.INPUT, "臭氧8小时平均浓度高于800 μg/m³，不计算其分指数，须有臭氧1小时浓度", "O3 8-hour above 800 μg/m³: the 1-hour O3 value is needed"),
@@ -90,6 +234,11 @@ ERRORS: dict[str, ErrorSpec] = {
     "REDUCTION_RATIO_RANGE": ErrorSpec(Kind.INPUT, "比例或效率须在 0～1（0～100%）之间", "a rate or efficiency must lie in 0-1"),
     "REDUCTION_AFTER_WORSE": ErrorSpec(Kind.INPUT, "治理后指标劣于治理前", "the value after the project is worse than before"),
     "REDUCTION_PROGRESS_INVALID": ErrorSpec(Kind.INPUT, "减排进度计算的年份或目标无效", "invalid year or target for reduction progress"),
+    # key energy-using units (registry, reports, benchmarks, two-high projects, budgets, meters)
+    # emission-reduction projects (registry, verification, Annex 2 progress)
+    # web (users, sessions, tokens, audit)
+    # assessment and reports
+    # monitoring server, sources, readings, alarms
 }
 
 
