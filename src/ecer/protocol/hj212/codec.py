@@ -29,7 +29,7 @@ from typing import Final
 from ecer.domain.errors import ERRORS
 from ecer.protocol.hj212 import crc as _crc
 from ecer.protocol.hj212.codes import CodeTable, load_codes
-from ecer.protocol.hj212.cp import parse_cp, parse_time
+from ecer.protocol.hj212.cp import parse_cp
 
 MAX_DATA_LENGTH: Final = 1024  # HJ 212-2017 Table 2: data segment 0 ≤ n ≤ 1024 characters
 HEADER_FIELDS: Final = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
@@ -384,7 +384,7 @@ def _check_header(packet: Packet, fields: dict[str, str], report: _Report) -> No
             report.errors.append(("HJ212_FIELD_MISSING", "QN"))
     elif len(qn) == 13 and qn.isdigit():
         report.deviations.append(("HJ212_QN_EPOCH_MS", qn))
-    elif parse_time(qn)[0] is None or len(qn) != 17:
+    elif len(qn) != 17 or not _plausible_timestamp(qn):
         report.errors.append(("HJ212_FIELD_INVALID", f"QN={_printable(qn)}"))
     if st is not None and (len(st) != 2 or not st.isalnum() or not st.isascii()):
         report.errors.append(("HJ212_FIELD_INVALID", f"ST={_printable(st)}"))
@@ -394,6 +394,12 @@ def _check_header(packet: Packet, fields: dict[str, str], report: _Report) -> No
         if not (packet.version == "2005" and len(mn) == 14 and mn.isalnum() and mn.isascii()):
             report.deviations.append(("HJ212_MN_NONSTANDARD", f"{_printable(mn)}（{len(mn)} 位）"))
     _packet_numbers(packet, fields, report)
+
+
+def _plausible_timestamp(qn: str) -> bool:
+    """QN = YYYYMMDDhhmmsszzz (Table 3); field ranges checked without building a datetime."""
+    return (qn.isdigit() and qn.isascii() and "01" <= qn[4:6] <= "12" and "01" <= qn[6:8] <= "31"
+            and qn[8:10] < "24" and qn[10:12] < "60" and qn[12:14] < "60")
 
 
 def _packet_numbers(packet: Packet, fields: dict[str, str], report: _Report) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from ecer.protocol.hj212.codes import CodeTable
@@ -44,6 +45,7 @@ TIME_FIELDS: Final = frozenset({"SystemTime", "RestartTime", "BeginTime", "EndTi
 WATER_SYSTEMS: Final = frozenset({"21", "24", "26", "32", "33", "34", "52"})  # Table 5: water systems
 
 
+@lru_cache(maxsize=4096)  # uploads of one minute share their DataTime: parse it once
 def parse_time(text: str) -> tuple[dt.datetime | None, bool]:
     """``YYYYMMDDhhmmss`` (or the 17-digit form with milliseconds) as Beijing time.
 
@@ -191,6 +193,15 @@ def parse_cp(area: str, codes: CodeTable, *, version: str | None = "2017", st: s
                 entry["source_code"] = source
         if suffix in entry:
             result.warnings.append(("HJ212_CP_DUPLICATE", key))
+        if suffix in NUMBER_SUFFIXES and "_" not in raw:  # hot path, inlined: N14.2 decimal text
+            try:
+                number = float(raw)
+            except ValueError:
+                pass
+            else:
+                if number - number == 0:  # not nan, not ±inf
+                    entry[suffix] = number
+                    continue
         entry[suffix] = _suffix_value(suffix, raw, key, result)
     return result
 

@@ -17,6 +17,7 @@ References
 
 from __future__ import annotations
 
+import sys
 from typing import Final, Literal
 
 CrcVariant = Literal["hj212", "modbus", "modbus-swapped"]
@@ -37,6 +38,12 @@ def _table() -> tuple[int, ...]:
 
 
 TABLE: Final = _table()
+#: Appendix A keeps only the high byte between steps (``crc = TABLE[(crc >> 8) ^ byte]``), so the
+#: running state is 8 bits; this table advances it by two bytes at once, indexed by a native
+#: little-endian 16-bit word XOR the state (the state meets the first byte, the low one).
+_HIGH: Final = tuple(value >> 8 for value in TABLE)
+_PAIRS: Final = tuple(_HIGH[_HIGH[word & 0xFF] ^ (word >> 8)] for word in range(65536))
+_LITTLE: Final = sys.byteorder == "little"
 
 
 def hj212_crc16(data: bytes, reg: int = INITIAL) -> int:
@@ -60,10 +67,23 @@ def hj212_crc16(data: bytes, reg: int = INITIAL) -> int:
     ...     b'MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&'):04X}"
     '1C80'
     """
-    table = TABLE
-    for byte in data:
-        reg = table[(reg >> 8) ^ byte]
-    return reg
+    n = len(data)
+    if n == 0:
+        return reg
+    if not _LITTLE:
+        for byte in data:
+            reg = TABLE[(reg >> 8) ^ byte]
+        return reg
+    state = reg >> 8
+    body = n - 1  # every byte but the last only moves the 8-bit state; the last yields all 16 bits
+    start = body & 1
+    if start:
+        state = _HIGH[state ^ data[0]]
+    if body > start:
+        pairs = _PAIRS
+        for word in memoryview(bytes(data[start:body])).cast("H"):
+            state = pairs[state ^ word]
+    return TABLE[state ^ data[body]]
 
 
 def modbus_crc16(data: bytes, reg: int = INITIAL) -> int:
