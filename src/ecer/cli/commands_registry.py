@@ -16,6 +16,7 @@ MODULES = [
     "ecer.cli.plan_store",  # ecer plan show|load (the database side of the plan)
     "ecer.cli.energy",      # ecer progress
     "ecer.cli.statistics",  # ecer template|import statistics, ecer statistics list|review
+    "ecer.cli.indicators",  # ecer template|import indicators, ecer indicators
     "ecer.cli.convert",
     "ecer.cli.hj212",       # ecer hj212 decode|encode|crc
     "ecer.cli.environment",  # ecer air aqi, ecer water classify

@@ -64,7 +64,10 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
         table.add_column(col)
     for row in rows:
         table.add_row(*("—" if v is None else str(v) for v in row))
-    console().print(table)
+    out = console()
+    if not out.is_terminal:  # a pipe or a file: do not squeeze Chinese columns into 80 characters
+        out.width = max(out.width, 160)
+    out.print(table)
 
 
 def fail(error: EcerError, as_json: bool) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 DEMO_STEPS = [
     "ecer.demo.statistics",  # statistics workbook for every Annex 1 region
+    "ecer.demo.indicators",  # reported values of some plan indicators
 ]
 
 

@@ -64,11 +64,20 @@ def upgrade(url: str) -> str:
 
 def require_initialised(url: str) -> None:
     """Commands that need the database refuse to run on an empty or outdated one."""
-    revision = current_revision(url)
+    revision = None if _missing_sqlite_file(url) else current_revision(url)
     if revision is None:
         raise EcerError("DB_NOT_INITIALISED", f"({redact(url)})")
     if revision != head_revision():
         raise EcerError("DB_SCHEMA_OUTDATED", f"{revision} → {head_revision()}")
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    """Checking must not create an empty database file as a side effect."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database or ""
+    return parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:") and not Path(database).exists()
 
 
 def redact(url: str) -> str:
