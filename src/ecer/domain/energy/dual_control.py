@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
 
 from ecer.domain.energy.periods import Period
 from ecer.domain.energy.targets import (
@@ -34,13 +33,12 @@ from ecer.domain.energy.targets import (
     rate_still_needed,
     required_progress,
 )
+from ecer.domain.warning.barometer import Level, level_for_rule
 
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 # 1 亿kWh × 1 gce/kWh = 10^8 g = 100 t = 0.01 万tce
 TEN_K_TCE_PER_100M_KWH_PER_GCE = Decimal("0.01")
-
-Level = Literal["red", "yellow", "green"]
 
 
 @dataclass(frozen=True)
@@ -232,19 +230,6 @@ def assessed_energy(
     return _sub(energy, increment)
 
 
-def barometer_level(
-    rule: str,
-    intensity_change: Decimal | None,
-    cumulative: Decimal | None,
-    required: Decimal,
-    year_target: Decimal,
-) -> Level | None:
-    """The barometer (晴雨表) colour under a named rule set; ``None`` when an input is missing."""
-    from ecer.domain.warning.barometer import level_for_rule
-
-    return level_for_rule(rule, intensity_change, cumulative, required, year_target)
-
-
 def account(
     region: str,
     year: int,
@@ -283,7 +268,7 @@ def account(
     remaining = None
     if period.is_year and year < rules.target_year and cumulative is not None:
         remaining = rate_still_needed(targets.basic, cumulative, year, rules)
-    level = barometer_level(
+    level = level_for_rule(
         rules.barometer_rule, change, cumulative, required, annual_target(targets.basic, year, rules, targets.annual)
     )
     incentive_met = met(targets.incentive)
