@@ -239,6 +239,24 @@ ERRORS: dict[str, ErrorSpec] = {
     # web (users, sessions, tokens, audit)
     # assessment and reports
     # monitoring server, sources, readings, alarms
+    "MONITOR_UNKNOWN_MN": ErrorSpec(Kind.INPUT, "未登记的数采仪 MN，数据已隔离", "unregistered MN: packet quarantined"),
+    "MONITOR_WRONG_PW": ErrorSpec(Kind.INPUT, "访问密码 PW 与登记不符，数据已隔离", "PW does not match the registry: packet quarantined"),
+    "MONITOR_PACKET_REFUSED": ErrorSpec(Kind.INPUT, "通讯包有错误，拒收并隔离", "packet has errors: refused and quarantined"),
+    "MONITOR_DEVIATION_NOT_ALLOWED": ErrorSpec(Kind.INPUT, "该数据源未允许此协议偏差，数据已隔离", "deviation not allowed for this source: quarantined"),
+    "MONITOR_CN_UNSUPPORTED": ErrorSpec(Kind.INPUT, "不支持的命令编码 CN（厂商扩展未开启），数据已隔离", "unsupported CN (vendor extension off): quarantined"),
+    "MONITOR_NO_DATATIME": ErrorSpec(Kind.INPUT, "上传数据缺少 DataTime，数据已隔离", "upload without DataTime: quarantined"),
+    "MONITOR_SOURCE_EXISTS": ErrorSpec(Kind.STATE, "该 MN 已登记", "a source with this MN is already registered"),
+    "MONITOR_SOURCE_UNKNOWN": ErrorSpec(Kind.INPUT, "未找到该 MN 的监控点", "no source with this MN"),
+    "MONITOR_SOURCE_KIND": ErrorSpec(Kind.INPUT, "监控点类型无效（wastewater、flue_gas、air_station、water_section）", "invalid source kind"),
+    "MONITOR_MN_INVALID": ErrorSpec(Kind.INPUT, "MN 无效（应为 24 位十六进制大写字符，或经允许的其他长度）", "invalid MN"),
+    "MONITOR_POLLUTANT_INVALID": ErrorSpec(Kind.INPUT, "污染物设置无效（编码:浓度限值:单位:年许可量吨）", "invalid pollutant setting (code:limit:unit:permit_t)"),
+    "MONITOR_DEVIATION_UNKNOWN": ErrorSpec(Kind.INPUT, "未知的协议偏差代码", "unknown deviation code"),
+    "MONITOR_TIME_INVALID": ErrorSpec(Kind.INPUT, "时间无效（应为 YYYY-MM-DD[ hh:mm[:ss]] 北京时间）", "invalid time (YYYY-MM-DD[ hh:mm[:ss]], Beijing time)"),
+    "MONITOR_MARK_KIND": ErrorSpec(Kind.INPUT, "标记类型无效（停产 或 检修）", "invalid mark kind (停产 or 检修)"),
+    "MONITOR_ALARM_TRANSITION": ErrorSpec(Kind.STATE, "报警当前状态不允许此操作", "alarm state does not allow this"),
+    "MONITOR_REASON_REQUIRED": ErrorSpec(Kind.INPUT, "确认或关闭报警须填写原因", "a reason is required"),
+    "MONITOR_SIMULATION_FAILED": ErrorSpec(Kind.STATE, "模拟中有数据未得到应答或应答有误", "the simulation saw missing or wrong acknowledgements"),
+    "MONITOR_SERVER_UNREACHABLE": ErrorSpec(Kind.STATE, "无法连接监控服务器", "cannot connect to the monitoring server"),
 }
 
 

@@ -12,6 +12,7 @@ from ecer.storage.models import Base
 
 MODEL_MODULES = [
     "ecer.storage.models",  # plans, import batches, statistics revisions, indicator values, audit log
+    "ecer.storage.monitoring",  # HJ 212 sources, marks, readings, quarantine, alarms, retention
 ]
 
 for _name in MODEL_MODULES:

@@ -1,0 +1,101 @@
+"""Batched, idempotent writes of readings and quarantined packets: one transaction per batch.
+
+The server calls ``BatchWriter.write`` from one writer thread; when it returns, everything in the
+batch is committed and may be acknowledged. Rows go through the DB-API ``executemany`` with
+``INSERT … ON CONFLICT DO NOTHING`` (SQLite ``INSERT OR IGNORE``), so a re-sent packet or a
+back-fill of data already held is stored once, and no ORM object is built per reading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ecer.storage.db import engine_for, session_scope
+from ecer.storage.monitoring import MonitoredSource, Reading
+
+READING_COLUMNS = ("mn", "cn", "data_time", "code", "rtd", "min", "avg", "max", "cou", "zs_rtd", "zs_avg",
+                   "flag", "extra", "qn", "received_at")
+QUARANTINE_COLUMNS = ("received_at", "peer", "mn", "cn", "reason", "detail", "raw")
+_UTC = dt.UTC
+
+
+def _sqlite_time(value: dt.datetime) -> str:
+    """SQLAlchemy's SQLite DateTime text, in UTC (how the ORM reads it back)."""
+    value = value.astimezone(_UTC)
+    return value.strftime("%Y-%m-%d %H:%M:%S.") + f"{value.microsecond:06d}"
+
+
+class BatchWriter:
+    """Prepared statements for one database; ``write`` commits one batch."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = engine_for(url)
+        self.sqlite = self.engine.dialect.name == "sqlite"
+        cols = ", ".join(f'"{c}"' for c in READING_COLUMNS)
+        qcols = ", ".join(QUARANTINE_COLUMNS)
+        if self.sqlite:
+            marks = ", ".join("?" * len(READING_COLUMNS))
+            self.reading_sql = f"INSERT OR IGNORE INTO monitoring_readings ({cols}) VALUES ({marks})"
+            self.quarantine_sql = (f"INSERT INTO monitoring_quarantine ({qcols}) "
+                                   f"VALUES ({', '.join('?' * len(QUARANTINE_COLUMNS))})")
+        else:
+            marks = ", ".join(["%s"] * len(READING_COLUMNS))
+            self.reading_sql = (f"INSERT INTO monitoring_readings ({cols}) VALUES ({marks}) "
+                                "ON CONFLICT ON CONSTRAINT uq_monitoring_readings_key DO NOTHING")
+            self.quarantine_sql = (f"INSERT INTO monitoring_quarantine ({qcols}) "
+                                   f"VALUES ({', '.join(['%s'] * len(QUARANTINE_COLUMNS))})")
+
+    def _convert(self, rows: Sequence[Sequence[Any]], time_columns: tuple[int, ...]) -> list[tuple[Any, ...]]:
+        if not self.sqlite:
+            return [tuple(r) for r in rows]
+        cache: dict[dt.datetime, str] = {}
+        out = []
+        for row in rows:
+            items = list(row)
+            for index in time_columns:
+                value = items[index]
+                if isinstance(value, dt.datetime):
+                    text = cache.get(value)
+                    if text is None:
+                        text = cache[value] = _sqlite_time(value)
+                    items[index] = text
+            out.append(tuple(items))
+        return out
+
+    def write(self, readings: Sequence[Sequence[Any]], quarantine: Sequence[Sequence[Any]] = ()) -> None:
+        """Insert both kinds of rows in one transaction; returns once committed."""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            if readings:
+                cursor.executemany(self.reading_sql, self._convert(readings, (2, 14)))
+            if quarantine:
+                cursor.executemany(self.quarantine_sql, self._convert(quarantine, (0,)))
+            cursor.close()
+            raw.commit()
+        except BaseException:
+            raw.rollback()
+            raise
+        finally:
+            raw.close()
+
+
+def registered_sources(url: str) -> list[MonitoredSource]:
+    with session_scope(url) as session:
+        return list(session.scalars(select(MonitoredSource).where(MonitoredSource.active.is_(True))))
+
+
+def latest_times(url: str) -> dict[tuple[str, str], dt.datetime]:
+    """(MN, CN) → newest DataTime stored, to detect gaps across restarts."""
+    with session_scope(url) as session:
+        query = select(Reading.mn, Reading.cn, func.max(Reading.data_time)).group_by(Reading.mn, Reading.cn)
+        return {(mn, cn): as_utc(when) for mn, cn, when in session.execute(query) if when is not None}
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite gives naive UTC back; PostgreSQL aware values."""
+    return value.replace(tzinfo=_UTC) if value.tzinfo is None else value
