@@ -19,6 +19,7 @@ MODULES = [
     "ecer.cli.indicators",  # ecer template|import indicators, ecer indicators
     "ecer.cli.convert",
     "ecer.cli.hj212",       # ecer hj212 decode|encode|crc
+    "ecer.cli.monitor",     # ecer monitor serve|sources|readings|alarms|marks|emissions|simulate, template|import sources
     "ecer.cli.environment",  # ecer air aqi, ecer water classify
     "ecer.cli.web",         # ecer serve
     "ecer.cli.errors",      # ecer errors

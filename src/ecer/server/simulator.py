@@ -1,0 +1,261 @@
+"""Simulated data loggers over real TCP: 2011/2051/2061 uploads asking for acknowledgement.
+
+Each logger has its own connection and a simulated clock that advances 30 s per real-time upload
+(C.14's ``RtdInterval=30``); every 20th upload is followed by a 2051 ten-minute record and every
+120th by a 2061 hour record, so a logger's DataTimes never repeat. A share of uploads is sent
+with a broken CRC (they must be quarantined and never acknowledged); with a small probability a
+logger drops its connection, reconnects and re-sends everything not yet acknowledged (the server
+must store those once). Every 9014 is checked: ST=91, the upload's QN, PW and MN, ``CP=&&&&`` and
+Flag with the sender's version bits and A=0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import time
+from dataclasses import dataclass, field
+
+from ecer.protocol.hj212 import builder
+from ecer.protocol.hj212.codec import decode
+from ecer.protocol.hj212.cp import CST
+from ecer.protocol.hj212.framer import Frame, Framer
+
+PW = "123456"
+BASE_TIME = dt.datetime(2026, 1, 1, 0, 0, tzinfo=CST)
+
+
+@dataclass
+class SimulatorConfig:
+    sources: int = 10
+    rate: float = 100.0  # packets per second, all loggers together
+    host: str = "127.0.0.1"
+    port: int = 9212
+    duration: float = 10.0  # s of sending; then up to ``drain`` s waiting for the last acknowledgements
+    malformed: float = 0.01
+    disconnects: float = 0.001
+    seed: int = 1
+    drain: float = 15.0
+    overtime: float = 5.0  # s before an unacknowledged upload is sent again (C.1 OverTime=5)
+    recount: int = 3  # times it is sent again at most (C.1 ReCount=3)
+    start: dt.datetime = BASE_TIME
+    mn_prefix: str = "51AA"
+
+
+def logger_mn(config: SimulatorConfig, index: int) -> str:
+    return f"{config.mn_prefix}{index:020X}"
+
+
+@dataclass
+class _Totals:
+    sent: int = 0
+    malformed: int = 0
+    acknowledged: int = 0
+    wrong_acks: int = 0
+    resent: int = 0
+    reconnects: int = 0
+    requests_from_platform: int = 0
+    readings_sent: int = 0
+    latencies: list[float] = field(default_factory=list)
+    unacknowledged: int = 0
+
+
+def _upload(mn: str, cn: str, when: dt.datetime, qn: str, rng: random.Random) -> bytes:
+    if cn == "2011":
+        values: dict[str, dict[str, object]] = {
+            "w00000": {"Rtd": round(rng.uniform(15, 20), 2), "Flag": "N"},
+            "w01018": {"Rtd": round(rng.uniform(30, 60), 1), "Flag": "N"},
+            "w21003": {"Rtd": round(rng.uniform(1, 5), 2), "Flag": "N"},
+            "w01001": {"Rtd": round(rng.uniform(6.5, 8.5), 2), "Flag": "N"},
+        }
+    else:
+        hour = cn == "2061"
+        span = 3600 if hour else 600
+        flow = rng.uniform(15, 20)
+        cod = rng.uniform(30, 60)
+        values = {
+            "w00000": {"Cou": round(flow * span / 1000, 2), "Avg": round(flow, 2), "Flag": "N"},
+            "w01018": {"Cou": round(cod * flow * span / 1e6, 4), "Avg": round(cod, 1), "Flag": "N"},
+            "w21003": {"Avg": round(rng.uniform(1, 5), 2), "Flag": "N"},
+        }
+    return builder.build(st="32", cn=cn, pw=PW, mn=mn, qn=qn, flag=builder.make_flag("2017", ack=True),
+                         values=values, data_time=when)
+
+
+class _Logger:
+    def __init__(self, config: SimulatorConfig, index: int, totals: _Totals, rng: random.Random) -> None:
+        self.config, self.totals, self.rng = config, totals, rng
+        self.mn = logger_mn(config, index)
+        self.clock = config.start
+        self.seq = 0
+        self.pending: dict[str, list] = {}  # QN → [packet, first send time, last send time, re-sends]
+        self.reader_task: asyncio.Task[None] | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    def _next_packets(self) -> list[tuple[str, str, bytes, bool]]:
+        """(CN, QN, packet, malformed) for the next tick of this logger."""
+        self.seq += 1
+        self.clock += dt.timedelta(seconds=30)
+        due = [("2011", self.clock)]
+        if self.seq % 20 == 0:
+            due.append(("2051", self.clock - dt.timedelta(minutes=10)))
+        if self.seq % 120 == 0:
+            due.append(("2061", self.clock - dt.timedelta(hours=1)))
+        out = []
+        for n, (cn, when) in enumerate(due):
+            qn = builder.make_qn(BASE_TIME + dt.timedelta(milliseconds=self.seq * 10 + n))
+            packet = _upload(self.mn, cn, when.replace(second=0) if cn != "2011" else when, qn, self.rng)
+            bad = self.rng.random() < self.config.malformed
+            if bad:
+                packet = packet[:-6] + (b"0000" if packet[-6:-2] != b"0000" else b"FFFF") + b"\r\n"
+            out.append((cn, qn, packet, bad))
+        return out
+
+    async def connect(self) -> None:
+        reader, writer = await asyncio.open_connection(self.config.host, self.config.port)
+        self.writer = writer
+        self.reader_task = asyncio.create_task(self._read(reader))
+
+    async def _read(self, reader: asyncio.StreamReader) -> None:
+        cutter = Framer()
+        while True:
+            data = await reader.read(65536)
+            cutter.receive_data(data)
+            for event in cutter.events():
+                if isinstance(event, Frame):
+                    self._reply(event.raw)
+            if not data:
+                return
+
+    def _reply(self, raw: bytes) -> None:
+        packet = decode(raw)
+        if packet.cn != "9014":  # a request from the platform (back-fill, time): not an ack
+            self.totals.requests_from_platform += 1
+            return
+        entry = self.pending.pop(packet.qn or "", None)
+        good = (entry is not None and packet.ok and packet.st == "91" and packet.mn == self.mn and packet.pw == PW
+                and packet.flag == builder.make_flag("2017") and not packet.values and not packet.cp)
+        if not good:
+            self.totals.wrong_acks += 1
+            return
+        assert entry is not None
+        self.totals.acknowledged += 1
+        self.totals.latencies.append(time.perf_counter() - entry[1])
+
+    async def tick(self) -> None:
+        assert self.writer is not None
+        for cn, qn, packet, bad in self._next_packets():
+            self.writer.write(packet)
+            self.totals.sent += 1
+            if bad:
+                self.totals.malformed += 1
+            else:
+                now = time.perf_counter()
+                self.pending[qn] = [packet, now, now, 0]
+                self.totals.readings_sent += 4 if cn == "2011" else 3
+        await self.writer.drain()
+        if self.rng.random() < self.config.disconnects:
+            await self.reconnect()
+
+    async def reconnect(self) -> None:
+        await self.close()
+        self.totals.reconnects += 1
+        await self.connect()
+        assert self.writer is not None
+        for entry in list(self.pending.values()):
+            self.writer.write(entry[0])
+            entry[2] = time.perf_counter()
+            self.totals.resent += 1
+        await self.writer.drain()
+
+    async def resend_overdue(self) -> None:
+        """Send again what was not acknowledged within ``overtime`` (C.1 超时重发)."""
+        assert self.writer is not None
+        now = time.perf_counter()
+        for entry in list(self.pending.values()):
+            if now - entry[2] > self.config.overtime and entry[3] < self.config.recount:
+                self.writer.write(entry[0])
+                entry[2], entry[3] = now, entry[3] + 1
+                self.totals.resent += 1
+        await self.writer.drain()
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            try:
+                await self.writer.wait_closed()
+            except ConnectionError:
+                pass
+        if self.reader_task is not None:
+            self.reader_task.cancel()
+            await asyncio.gather(self.reader_task, return_exceptions=True)
+
+
+async def simulate(config: SimulatorConfig) -> dict[str, object]:
+    """Run the loggers; returns the counts and the acknowledgement latency percentiles."""
+    rng = random.Random(config.seed)
+    totals = _Totals()
+    loggers = [_Logger(config, i, totals, random.Random(rng.random())) for i in range(config.sources)]
+    await asyncio.gather(*(lg.connect() for lg in loggers))
+    started = time.perf_counter()
+    step = 0.02  # s between send rounds
+    owed = 0.0
+    index = 0
+    last_check = started
+    while time.perf_counter() - started < config.duration:
+        if time.perf_counter() - last_check > 0.5:
+            last_check = time.perf_counter()
+            await asyncio.gather(*(lg.resend_overdue() for lg in loggers))
+        owed += config.rate * step
+        burst = int(owed)
+        owed -= burst
+        for _ in range(burst):
+            await loggers[index % len(loggers)].tick()
+            index += 1
+        await asyncio.sleep(step)
+    sending = time.perf_counter() - started
+    deadline = time.perf_counter() + config.drain
+    while any(lg.pending for lg in loggers) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+        await asyncio.gather(*(lg.resend_overdue() for lg in loggers))
+    elapsed = time.perf_counter() - started
+    totals.unacknowledged = sum(len(lg.pending) for lg in loggers)
+    await asyncio.gather(*(lg.close() for lg in loggers))
+    lat = sorted(totals.latencies)
+
+    def pct(p: float) -> float | None:
+        return None if not lat else round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 2)
+
+    return {"sources": config.sources, "sent": totals.sent, "malformed": totals.malformed,
+            "acknowledged": totals.acknowledged, "unacknowledged": totals.unacknowledged,
+            "wrong_acks": totals.wrong_acks, "readings_sent": totals.readings_sent, "resent": totals.resent, "reconnects": totals.reconnects,
+            "requests_from_platform": totals.requests_from_platform, "sending_seconds": round(sending, 2),
+            "elapsed_seconds": round(elapsed, 2), "packets_per_second": round(totals.sent / sending, 1),
+            "acks_per_second": round(totals.acknowledged / elapsed, 1), "ack_p50_ms": pct(0.5),
+            "ack_p99_ms": pct(0.99), "ack_max_ms": pct(1.0)}
+
+
+def run_simulation(config: SimulatorConfig) -> dict[str, object]:
+    from ecer.domain.errors import EcerError
+
+    try:
+        return asyncio.run(simulate(config))
+    except OSError as exc:
+        raise EcerError("MONITOR_SERVER_UNREACHABLE", f"{config.host}:{config.port} {exc}") from exc
+
+
+def register_sources(url: str, config: SimulatorConfig) -> int:
+    """Register the simulated loggers (wastewater outlets in the plan's Annex 2 regions)."""
+    from ecer.storage.db import session_scope
+    from ecer.storage.plans import active_plan
+    from ecer.storage.sources import PollutantSpec, SourceSpec, add_source
+
+    with session_scope(url) as session:
+        regions = [r.name for r in active_plan(session).annex2_regions()] or ["吉林市"]
+        for i in range(config.sources):
+            spec = SourceSpec(mn=logger_mn(config, i), pw=PW, enterprise=f"模拟企业{i + 1}（合成演示数据）",
+                              outlet="废水总排口", kind="wastewater", region=regions[i % len(regions)], st="32",
+                              pollutants=(PollutantSpec("w01018"), PollutantSpec("w21003")))
+            add_source(session, spec, "simulator", replace=True)
+    return config.sources
