@@ -17,6 +17,7 @@ MODULES = [
     "ecer.cli.energy",      # ecer progress
     "ecer.cli.statistics",  # ecer template|import statistics, ecer statistics list|review
     "ecer.cli.indicators",  # ecer template|import indicators, ecer indicators
+    "ecer.cli.emissions",   # ecer emissions projects|progress, ecer template|import emission-projects
     "ecer.cli.convert",
     "ecer.cli.hj212",       # ecer hj212 decode|encode|crc
     "ecer.cli.monitor",     # ecer monitor serve|sources|readings|alarms|marks|emissions|simulate, template|import sources

@@ -14,6 +14,7 @@ from typing import Any
 DEMO_STEPS = [
     "ecer.demo.statistics",  # statistics workbook for every Annex 1 region
     "ecer.demo.indicators",  # reported values of some plan indicators
+    "ecer.demo.emission_projects",  # key emission-reduction projects of every Annex 2 region
 ]
 
 

@@ -236,6 +236,16 @@ ERRORS: dict[str, ErrorSpec] = {
     "REDUCTION_PROGRESS_INVALID": ErrorSpec(Kind.INPUT, "减排进度计算的年份或目标无效", "invalid year or target for reduction progress"),
     # key energy-using units (registry, reports, benchmarks, two-high projects, budgets, meters)
     # emission-reduction projects (registry, verification, Annex 2 progress)
+    "REDUCTION_PARAMETER_SYNTAX": ErrorSpec(Kind.INPUT, "核算参数书写格式错误（应为 名称[污染物或序号]=数值 单位，以分号分隔）", "reduction parameters must read name[key]=value unit; …"),
+    "PROJECT_DUPLICATE_CODE": ErrorSpec(Kind.INPUT, "同一文件中项目编号重复", "a project code appears twice in the file"),
+    "PROJECT_STATUS_INVALID": ErrorSpec(Kind.INPUT, "项目状态无效（应为 计划、在建、已投运、已取消）", "invalid project status"),
+    "PROJECT_DATE_INVALID": ErrorSpec(Kind.INPUT, "日期无效（应为 YYYY-MM-DD、YYYY-MM 或 YYYY）", "invalid date"),
+    "PROJECT_COMMISSIONING_REQUIRED": ErrorSpec(Kind.INPUT, "已投运项目须填写投运日期", "a commissioned project needs its commissioning date"),
+    "PROJECT_SCHEDULE_INVALID": ErrorSpec(Kind.INPUT, "投运日期早于开工日期", "commissioning precedes the start"),
+    "PROJECT_POLLUTANTS_MISMATCH": ErrorSpec(Kind.INPUT, "所填削减污染物与核算参数算出的污染物不一致", "listed pollutants differ from those the parameters give"),
+    "PROJECT_OFFSET_INVALID": ErrorSpec(Kind.INPUT, "替代（抵扣）减排量填写错误", "invalid offset entry"),
+    "PROJECT_VERIFICATION_INVALID": ErrorSpec(Kind.INPUT, "核查减排量无效", "invalid verified reduction"),
+    "VERIFICATION_NO_VALID_DATA": ErrorSpec(Kind.INPUT, "监测时段内没有有效数据，无法核查", "no valid monitoring data in a period"),
     # web (users, sessions, tokens, audit)
     # assessment and reports
     # monitoring server, sources, readings, alarms
