@@ -15,6 +15,7 @@ DEMO_STEPS = [
     "ecer.demo.statistics",  # statistics workbook for every Annex 1 region
     "ecer.demo.indicators",  # reported values of some plan indicators
     "ecer.demo.emission_projects",  # key emission-reduction projects of every Annex 2 region
+    "ecer.demo.environment",  # 4 air stations and 6 water sections with a year (2024) of data
 ]
 
 

@@ -12,6 +12,7 @@ from ecer.storage.models import Base
 
 MODEL_MODULES = [
     "ecer.storage.models",  # plans, import batches, statistics revisions, indicator values, audit log
+    "ecer.storage.environment",  # stations and sections, air readings, water samples, env alarms
     "ecer.storage.monitoring",  # HJ 212 sources, marks, readings, quarantine, alarms, retention
     "ecer.storage.emission_projects",  # key emission-reduction projects: revisions, verifications
 ]
