@@ -25,6 +25,7 @@ MODULES = [
     "ecer.cli.environment_quality",  # ecer template|import stations|air-quality|water-quality, air|water evaluate, environment
     "ecer.cli.web",         # ecer serve
     "ecer.cli.errors",      # ecer errors
+    "ecer.cli.assessment",  # ecer assess [self|review|appeal|decide|publish|ranking]
 ]
 
 

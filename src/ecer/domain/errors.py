@@ -261,6 +261,21 @@ ERRORS: dict[str, ErrorSpec] = {
     "VERIFICATION_NO_VALID_DATA": ErrorSpec(Kind.INPUT, "监测时段内没有有效数据，无法核查", "no valid monitoring data in a period"),
     # web (users, sessions, tokens, audit)
     # assessment and reports
+    "ASSESS_RUBRIC_UNKNOWN": ErrorSpec(Kind.INPUT, "未知的考核计分表", "unknown assessment rubric"),
+    "ASSESS_RUBRIC_INVALID": ErrorSpec(Kind.INPUT, "考核计分表文件不符合格式要求", "the assessment rubric file is not valid"),
+    "ASSESS_UNKNOWN_ITEM": ErrorSpec(Kind.INPUT, "计分表中没有此考核项", "the rubric has no such item"),
+    "ASSESS_UNKNOWN_REGION": ErrorSpec(Kind.INPUT, "该地区不是被考核地区（附件1所列县市区）", "not an assessed region (Annex 1 districts)"),
+    "ASSESS_POINTS_OUT_OF_RANGE": ErrorSpec(Kind.INPUT, "得分须在 0 与该项满分之间", "points must lie between 0 and the item's maximum"),
+    "ASSESS_TARGET_NOT_SCORABLE": ErrorSpec(Kind.INPUT, "目标完成项按数据自动计分，不能人工评分（请更正统计数据）", "target items are scored from the data only"),
+    "ASSESS_SELF_FIRST": ErrorSpec(Kind.STATE, "须先由被考核地区提交自评，再进行审核", "the district must submit its self-assessment first"),
+    "ASSESS_BAD_TRANSITION": ErrorSpec(Kind.STATE, "考核状态不允许此操作", "the assessment's status does not allow this"),
+    "ASSESS_PUBLISHED": ErrorSpec(Kind.STATE, "考核结果已公布，不能再修改", "the result is published and frozen"),
+    "ASSESS_REASON_REQUIRED": ErrorSpec(Kind.INPUT, "申诉及申诉决定须填写理由", "an appeal and its decision need a reason"),
+    "ASSESS_APPEAL_PENDING": ErrorSpec(Kind.STATE, "尚有未处理的申诉，不能公布", "an appeal is still pending"),
+    "ASSESS_EVIDENCE_UNREADABLE": ErrorSpec(Kind.INPUT, "无法读取佐证材料文件", "cannot read the evidence file"),
+    "REPORT_FORMAT_UNSUPPORTED": ErrorSpec(Kind.INPUT, "报告格式应为 .docx 或 .pdf", "report format must be .docx or .pdf"),
+    "REPORT_PDF_UNAVAILABLE": ErrorSpec(Kind.STATE, "未安装 LibreOffice（libreoffice-writer），无法生成 PDF", "LibreOffice is not installed: no PDF"),
+    "REPORT_PDF_FAILED": ErrorSpec(Kind.STATE, "LibreOffice 转换 PDF 失败", "LibreOffice failed to convert to PDF"),
     # monitoring server, sources, readings, alarms
     "MONITOR_UNKNOWN_MN": ErrorSpec(Kind.INPUT, "未登记的数采仪 MN，数据已隔离", "unregistered MN: packet quarantined"),
     "MONITOR_WRONG_PW": ErrorSpec(Kind.INPUT, "访问密码 PW 与登记不符，数据已隔离", "PW does not match the registry: packet quarantined"),

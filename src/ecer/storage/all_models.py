@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "ecer.storage.environment",  # stations and sections, air readings, water samples, env alarms
     "ecer.storage.monitoring",  # HJ 212 sources, marks, readings, quarantine, alarms, retention
     "ecer.storage.emission_projects",  # key emission-reduction projects: revisions, verifications
+    "ecer.storage.assessment",  # yearly assessments: scores, evidence, appeals, published snapshots
 ]
 
 for _name in MODEL_MODULES:
