@@ -24,6 +24,7 @@ MODULES = [
     "ecer.cli.environment",  # ecer air aqi, ecer water classify
     "ecer.cli.environment_quality",  # ecer template|import stations|air-quality|water-quality, air|water evaluate, environment
     "ecer.cli.web",         # ecer serve
+    "ecer.cli.users",       # ecer users create-admin|add|list|passwd, ecer audit verify|list
     "ecer.cli.errors",      # ecer errors
     "ecer.cli.assessment",  # ecer assess [self|review|appeal|decide|publish|ranking]
 ]

@@ -12,6 +12,8 @@ from ecer.storage.models import Base
 
 MODEL_MODULES = [
     "ecer.storage.models",  # plans, import batches, statistics revisions, indicator values, audit log
+    "ecer.storage.users",  # users, web sessions, login attempts (web)
+    "ecer.storage.uploads",  # web uploads between check and submission (web)
     "ecer.storage.environment",  # stations and sections, air readings, water samples, env alarms
     "ecer.storage.monitoring",  # HJ 212 sources, marks, readings, quarantine, alarms, retention
     "ecer.storage.emission_projects",  # key emission-reduction projects: revisions, verifications

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from ecer.storage.types import ExactDecimal
 
@@ -114,7 +114,11 @@ class IndicatorValue(Base):
 
 
 class AuditEntry(Base):
-    """Append-only record of changes (who, when, what); the web issue chains entries by hash."""
+    """Append-only record of changes and logins (who, when, what, before and after).
+
+    Each entry carries the SHA-256 of its content and of the previous entry's hash
+    (``ecer.storage.audit``); the hook below seals new entries however they were added.
+    """
 
     __tablename__ = "audit_log"
 
@@ -124,3 +128,14 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(100))
     target: Mapped[str] = mapped_column(String(200))
     detail: Mapped[dict | None] = mapped_column(JSON)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+@event.listens_for(Session, "before_flush")
+def _seal_audit_entries(session: Session, _context: object, _instances: object) -> None:
+    from ecer.storage.audit import seal_pending
+
+    seal_pending(session)

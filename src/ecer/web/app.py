@@ -1,21 +1,35 @@
-"""The FastAPI application ``ecer.web``: REST API under /api/v1, pages (web issue), docs at /api/docs.
+"""The FastAPI application ``ecer.web``: REST API under /api/v1, pages, docs at /api/docs.
 
 Capabilities add routers by listing their module in ``ecer.web.routers.ROUTERS``; each module
-exposes ``router`` (an ``APIRouter``) and, for API routes, its own prefix under ``/api/v1``.
+exposes ``router`` (an ``APIRouter``). Every router requires a logged-in principal
+(``ecer.web.auth.require_principal``) unless its module says ``PUBLIC = True``: protection is the
+default, so a router added later cannot be left open by mistake.
 """
 
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
+from urllib.parse import quote
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from ecer import __version__, config
 from ecer.domain.errors import ERRORS, EcerError, Kind
+from ecer.web.auth import NotAuthenticated, require_principal
 from ecer.web.routers import ROUTERS
 
-STATUS_FOR_CODE = {"NOT_FOUND": 404, "DB_NOT_INITIALISED": 503, "DB_SCHEMA_OUTDATED": 503}
+STATUS_FOR_CODE = {"NOT_FOUND": 404, "DB_NOT_INITIALISED": 503, "DB_SCHEMA_OUTDATED": 503,
+                   "AUTH_REQUIRED": 401, "AUTH_BAD_CREDENTIALS": 401, "AUTH_THROTTLED": 429,
+                   "AUTH_CSRF": 403, "ACCESS_DENIED": 403, "UPLOAD_TOO_LARGE": 413}
+STATIC = Path(__file__).resolve().parent / "static"
+PUBLIC_PREFIXES = ("/api/docs", "/api/openapi.json", "/static/")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -29,16 +43,34 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.state.database_url = database_url or config.database_url()
 
     @app.exception_handler(EcerError)
-    async def ecer_error(_request: Request, exc: EcerError) -> JSONResponse:
+    async def ecer_error(request: Request, exc: EcerError) -> Response:
         first = exc.problems[0].code
         status = STATUS_FOR_CODE.get(first, 422 if ERRORS[first].kind is Kind.INPUT else 409)
+        if not _is_api(request) and request.headers.get("hx-request") is None:
+            from ecer.web.pages.rendering import error_page
+
+            return error_page(request, status, exc)
         return JSONResponse(
             status_code=status,
             content={"code": first, "message": exc.problems[0].message,
                      "errors": [p.as_dict() for p in exc.problems]},
         )
 
+    @app.exception_handler(NotAuthenticated)
+    async def not_authenticated(request: Request, _exc: NotAuthenticated) -> Response:
+        if _is_api(request):
+            spec = ERRORS["AUTH_REQUIRED"]
+            return JSONResponse(status_code=401, content={"code": "AUTH_REQUIRED", "message": spec.message_zh,
+                                                          "errors": []},
+                                headers={"WWW-Authenticate": 'Bearer realm="ecer"'})
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": f"/login?next={quote(target)}"})
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for name in ROUTERS:
         module = importlib.import_module(name)
-        app.include_router(module.router)
+        guard = [] if getattr(module, "PUBLIC", False) else [Depends(require_principal)]
+        app.include_router(module.router, dependencies=guard)
     return app

@@ -1,7 +1,20 @@
-"""Modules whose ``router`` the application mounts; a capability adds one line here."""
+"""Modules whose ``router`` the application mounts; a capability adds one line here.
+
+Every router requires a logged-in user unless its module sets ``PUBLIC = True`` (see ecer.web.app).
+"""
 
 from __future__ import annotations
 
 ROUTERS: list[str] = [
-    "ecer.web.api.meta",  # /api/v1/health
+    "ecer.web.api.meta",  # /api/v1/health (public)
+    "ecer.web.api.account",  # /api/v1/me, /api/v1/users, /api/v1/audit
+    "ecer.web.api.plan",  # /api/v1/plan, /api/v1/regions, /api/v1/indicators
+    "ecer.web.api.statistics",  # /api/v1/statistics: revisions, check, upload, review, template
+    "ecer.web.api.progress",  # /api/v1/progress: the dual-control barometer
+    "ecer.web.pages.login",  # /login, /logout (public)
+    "ecer.web.pages.dashboard",  # / 总览, /regions/{name} 地区, /indicators 指标
+    "ecer.web.pages.submissions",  # /submissions 数据报送
+    "ecer.web.pages.admin",  # /admin 系统管理
+    "ecer.web.pages.placeholders",  # 重点用能单位, 在线监测, 重点工程 (coming)
+    "ecer.web.api.energy_meters",  # /api/v1/energy: gateway uploads of key units (bearer token per unit)
 ]

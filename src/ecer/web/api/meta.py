@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from ecer import __version__
 from ecer.storage.db import current_revision, head_revision
 
+PUBLIC = True  # load balancers probe it without credentials
 router = APIRouter(prefix="/api/v1", tags=["系统"])
 
 

@@ -1,0 +1,128 @@
+"""What the web shows, scoped to who asks: the barometer, missing data, a region's series.
+
+Each function takes the principal and returns only rows it may read (``ecer.web.access``), so the
+API, the pages and exports cannot disagree about scope.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ecer.domain.energy.periods import Period
+from ecer.domain.errors import EcerError
+from ecer.services.energy import barometer
+from ecer.storage.models import StatisticsRevision
+from ecer.storage.plans import active_plan
+from ecer.web.access import Principal
+
+
+def latest_year(session: Session, plan: Any) -> int:
+    """The latest year with approved full-year statistics (else the plan's base year)."""
+    year = session.scalar(select(func.max(StatisticsRevision.year)).where(
+        StatisticsRevision.status == "approved", StatisticsRevision.period == Period.YEAR.value))
+    return int(year) if year is not None else plan.metadata.base_year
+
+
+def require_region(principal: Principal, plan: Any, region: str) -> str:
+    """The plan's name for ``region``, if this principal may read it; else ACCESS_DENIED."""
+    name = plan.region(region).name
+    if not principal.can_read_region(name, plan.city.name):
+        raise EcerError("ACCESS_DENIED", f"{principal.username} 不能查看 {name} 的数据", field="region", value=name)
+    return name
+
+
+def progress_rows(session: Session, principal: Principal, year: int, period: Period,
+                  region: str | None = None) -> list[dict[str, Any]]:
+    """The barometer rows (keys as ``ecer progress --json``) this principal may read."""
+    plan = active_plan(session)
+    city = plan.city.name
+    wanted = require_region(principal, plan, region) if region else None
+    codes = {r.name: r.code for r in plan.annex1_regions()}
+    rows = []
+    for r in barometer(session, year, period):
+        if not principal.can_read_region(r.region, city) or (wanted and r.region != wanted):
+            continue
+        rows.append({
+            "region": r.region, "region_code": codes.get(r.region), "year": r.year, "period": r.period.value,
+            "intensity_change": r.intensity_change, "cumulative_reduction": r.cumulative_reduction,
+            "required_progress": r.required_progress, "gap": r.gap, "level": r.level,
+            "basic_target": r.basic_target, "incentive_target": r.incentive_target, "basic_met": r.basic_met,
+            "incentive_met": r.incentive_met, "required_annual_rate_remaining": r.required_annual_rate_remaining,
+            "missing": r.missing,
+        })
+    return rows
+
+
+def missing_rows(session: Session, principal: Principal, year: int, period: Period) -> list[dict[str, Any]]:
+    """Regions whose figures for the period are not approved yet, or lack inputs the accounting needs."""
+    plan = active_plan(session)
+    city = plan.city.name
+    latest: dict[str, StatisticsRevision] = {}
+    for rev in session.scalars(select(StatisticsRevision).where(
+            StatisticsRevision.year == year, StatisticsRevision.period == period.value)
+            .order_by(StatisticsRevision.id)):
+        latest[rev.region] = rev
+    by_region = {r["region"]: r for r in progress_rows(session, principal, year, period)}
+    rows = []
+    for region in plan.annex1_regions():
+        if not principal.can_read_region(region.name, city):
+            continue
+        rev = latest.get(region.name)
+        approved = session.scalar(select(func.count(StatisticsRevision.id)).where(
+            StatisticsRevision.region == region.name, StatisticsRevision.year == year,
+            StatisticsRevision.period == period.value, StatisticsRevision.status == "approved")) or 0
+        missing = by_region.get(region.name, {}).get("missing", [])
+        if approved and not missing and (rev is None or rev.status == "approved"):
+            continue
+        if not approved:
+            state = "未报送" if rev is None else {"submitted": "待审核", "returned": "已退回", "draft": "草稿"}.get(
+                rev.status, rev.status)
+        else:
+            state = "有待审核的新修订" if rev is not None and rev.status != "approved" else "缺少数据项"
+        rows.append({"region": region.name, "year": year, "period": period.value, "state": state,
+                     "latest_status": None if rev is None else rev.status, "missing": missing})
+    return rows
+
+
+def region_series(session: Session, principal: Principal, region: str) -> dict[str, Any]:
+    """A region's full-year energy, GDP and intensity (latest approved revision) and its targets."""
+    plan = active_plan(session)
+    name = require_region(principal, plan, region)
+    approved: dict[int, StatisticsRevision] = {}
+    pending: dict[int, StatisticsRevision] = {}
+    for rev in session.scalars(select(StatisticsRevision).where(
+            StatisticsRevision.region == name, StatisticsRevision.period == Period.YEAR.value)
+            .order_by(StatisticsRevision.id)):
+        (approved if rev.status == "approved" else pending)[rev.year] = rev
+    series = []
+    for year in sorted(set(approved) | set(pending)):
+        rev = approved.get(year)
+        intensity = None
+        if rev is not None and rev.energy_10k_tce is not None and rev.gdp_100m_yuan:
+            intensity = rev.energy_10k_tce / rev.gdp_100m_yuan  # 万tce per 亿元 = tce per 万元, current prices
+        waiting = pending.get(year)
+        series.append({
+            "year": year, "energy_10k_tce": None if rev is None else rev.energy_10k_tce,
+            "gdp_100m_yuan": None if rev is None else rev.gdp_100m_yuan, "gdp_index": None if rev is None else rev.gdp_index,
+            "intensity_tce_per_10k_yuan": intensity,
+            "pending_status": None if waiting is None or (rev is not None and waiting.id < rev.id) else waiting.status,
+            "pending_energy_10k_tce": None if waiting is None else waiting.energy_10k_tce,
+        })
+    target = next((t for t in plan.intensity_targets if t.region == name), None)
+    pollutants = next((t for t in plan.pollutant_targets if t.region == name), None)
+    region_obj = plan.region(name)
+    return {
+        "region": name, "code": region_obj.code, "kind": region_obj.kind,
+        "basic_target": None if target is None else target.basic,
+        "incentive_target": None if target is None else target.incentive,
+        "pollutant_targets": None if pollutants is None else pollutants.model_dump(exclude={"region"}),
+        "series": series,
+    }
+
+
+def as_fraction_text(value: Decimal | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"

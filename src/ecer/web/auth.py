@@ -1,0 +1,112 @@
+"""Who is asking, on every request: the session cookie (pages and the API) or a bearer token.
+
+``create_app`` puts ``require_principal`` on every router whose module does not declare
+``PUBLIC = True``, so a router added later is protected by default. Anonymous requests raise
+``NotAuthenticated``: the API answers 401 with the stable code, pages redirect to /login.
+
+Cookies: ``ecer_session`` (random token; the database keeps only its SHA-256) is HttpOnly and
+SameSite=Lax; set ``ECER_COOKIE_SECURE=1`` behind HTTPS. State-changing requests made with the
+cookie must carry the session's CSRF token, as the form field ``csrf_token`` or the header
+``X-CSRF-Token`` (htmx sends it from ``hx-headers`` on <body>). Bearer-token requests need none.
+"""
+
+from __future__ import annotations
+
+import hmac
+import importlib
+import os
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from ecer.domain.errors import EcerError
+from ecer.storage.db import session_scope
+from ecer.web.access import Principal
+
+SESSION_COOKIE = "ecer_session"
+LOGIN_CSRF_COOKIE = "ecer_login_csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class NotAuthenticated(Exception):
+    """No valid session or token: 401 for the API, a redirect to the login page for pages."""
+
+
+def cookie_secure() -> bool:
+    return os.environ.get("ECER_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
+
+
+def _bearer_principal(request: Request, token: str) -> Principal | None:
+    """API tokens (issue 4's ``ecer.web.tokens``) when that module is installed."""
+    try:
+        tokens = importlib.import_module("ecer.web.tokens")
+    except ModuleNotFoundError:
+        return None
+    resolve = getattr(tokens, "principal_for_token", None)
+    if resolve is None:
+        return None
+    with session_scope(request.app.state.database_url) as session:
+        return resolve(session, token)
+
+
+def _from_request(request: Request) -> Principal | None:
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    header = request.headers.get("authorization", "")
+    principal: Principal | None = None
+    if header.lower().startswith("bearer "):
+        principal = _bearer_principal(request, header[7:].strip())
+    else:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            from ecer.services.users import resolve_session
+
+            with session_scope(request.app.state.database_url) as session:
+                found = resolve_session(session, token)
+            if found is not None:
+                principal, request.state.csrf_token = found
+    request.state.principal = principal
+    return principal
+
+
+async def require_principal(request: Request) -> Principal:
+    """The app-level guard: a principal, and a valid CSRF token on cookie-authenticated changes."""
+    principal = _from_request(request)
+    if principal is None:
+        raise NotAuthenticated()
+    if request.method not in SAFE_METHODS and principal.via == "session":
+        sent = request.headers.get("x-csrf-token")
+        if sent is None and request.headers.get("content-type", "").startswith(
+                ("application/x-www-form-urlencoded", "multipart/form-data")):
+            sent = str((await request.form()).get("csrf_token") or "")
+        if not sent or not hmac.compare_digest(sent, getattr(request.state, "csrf_token", "")):
+            raise EcerError("AUTH_CSRF")
+    return principal
+
+
+def optional_principal(request: Request) -> Principal | None:
+    return _from_request(request)
+
+
+def csrf_token(request: Request) -> str:
+    return getattr(request.state, "csrf_token", "")
+
+
+PrincipalDep = Annotated[Principal, Depends(require_principal)]
+
+
+def require_admin(principal: PrincipalDep) -> Principal:
+    if not principal.is_admin:
+        raise EcerError("ACCESS_DENIED", "仅系统管理员")
+    return principal
+
+
+def require_reviewer(principal: PrincipalDep) -> Principal:
+    if not principal.can_review:
+        raise EcerError("ACCESS_DENIED", "仅市级用户或系统管理员可审核")
+    return principal
+
+
+AdminDep = Annotated[Principal, Depends(require_admin)]
+ReviewerDep = Annotated[Principal, Depends(require_reviewer)]

@@ -1,0 +1,29 @@
+"""Pages of modules that other issues build (key units, monitoring, projects): they say so for now."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from ecer.web.auth import PrincipalDep
+from ecer.web.pages.rendering import render
+
+router = APIRouter(include_in_schema=False)
+COMING = {
+    "/units": ("重点用能单位", "重点用能单位与“两高”项目名录、月度能耗、能效标杆分档、用能预算。"),
+    "/monitoring": ("在线监测", "监测点位在线状态与最新数据、曲线与限值、报警确认与关闭（HJ 212-2017）。"),
+    "/projects": ("重点工程", "主要污染物重点减排工程、申报与核定减排量、按地区和污染物的进度（附件2）。"),
+}
+
+
+def _page(path: str):  # type: ignore[no-untyped-def]
+    title, description = COMING[path]
+
+    def page(request: Request, principal: PrincipalDep) -> HTMLResponse:
+        return render(request, "placeholder.html", principal, title=title, description=description)
+
+    return page
+
+
+for _path in COMING:
+    router.add_api_route(_path, _page(_path), methods=["GET"], response_class=HTMLResponse)

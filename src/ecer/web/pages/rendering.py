@@ -1,0 +1,69 @@
+"""Rendering pages: the Jinja2 environment, the navigation, number formats and the error page.
+
+A capability adds a page by writing a router module under ``ecer.web.pages`` (listed in
+``ecer.web.routers.ROUTERS``), a template extending ``base.html``, and one entry in ``NAV``.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from ecer import __version__
+from ecer.cli.output import jsonable
+from ecer.domain.errors import EcerError
+from ecer.web.access import ROLES, Principal
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+
+# (path, label, roles that see it or None for everyone); order = order in the bar
+NAV: list[tuple[str, str, frozenset[str] | None]] = [
+    ("/", "总览", None),
+    ("/regions", "地区", None),
+    ("/indicators", "指标", None),
+    ("/units", "重点用能单位", None),
+    ("/monitoring", "在线监测", None),
+    ("/projects", "重点工程", None),
+    ("/submissions", "数据报送", None),
+    ("/admin", "系统管理", frozenset({"admin"})),
+]
+LEVEL_ZH = {"red": "红色预警", "yellow": "黄色预警", "green": "绿色", None: "数据不全"}
+STATUS_ZH = {"draft": "草稿", "submitted": "待审核", "approved": "已通过", "returned": "已退回"}
+
+
+def pct(value: Any, digits: int = 2) -> str:
+    return "—" if value is None else f"{Decimal(str(value)) * 100:.{digits}f}%"
+
+
+def num(value: Any, digits: int = 2) -> str:
+    return "—" if value is None else f"{Decimal(str(value)):,.{digits}f}"
+
+
+def to_json(value: Any) -> str:
+    """Data for a chart, embedded in <script type="application/json"> (safe: '<' escaped)."""
+    return json.dumps(jsonable(value), ensure_ascii=False).replace("<", "\\u003c")
+
+
+TEMPLATES.env.filters.update(pct=pct, num=num, tojson_safe=to_json)
+TEMPLATES.env.globals.update(LEVEL_ZH=LEVEL_ZH, STATUS_ZH=STATUS_ZH, ROLES=ROLES, version=__version__)
+
+
+def render(request: Request, name: str, principal: Principal | None, status_code: int = 200,
+           **context: Any) -> HTMLResponse:
+    nav = [(path, label) for path, label, roles in NAV
+           if principal is not None and (roles is None or principal.role in roles)]
+    return TEMPLATES.TemplateResponse(
+        request, name, {"principal": principal, "nav": nav, "csrf_token": getattr(request.state, "csrf_token", ""),
+                        "path": request.url.path, **context}, status_code=status_code)
+
+
+def error_page(request: Request, status: int, exc: EcerError) -> HTMLResponse:
+    principal = getattr(request.state, "principal", None)
+    return render(request, "error.html", principal, status_code=status, status=status,
+                  problems=exc.problems)
