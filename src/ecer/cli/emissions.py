@@ -166,12 +166,19 @@ def review_project(
 def verify_project(
     code: Annotated[str, typer.Argument(help="项目编号")],
     pollutant: Annotated[str, typer.Option("--pollutant", help="COD | NH3N | NOx | VOCs")],
-    reduction: Annotated[str, typer.Option("--reduction", help="核查年减排量，如 '120 t/a'")],
+    reduction: Annotated[str | None, typer.Option("--reduction", help="核查年减排量，如 '120 t/a'")] = None,
     method: Annotated[str, typer.Option("--method", help="monitoring | on_site")] = "on_site",
     evidence: Annotated[str | None, typer.Option("--evidence", help="核查报告、监测报告")] = None,
+    mn: Annotated[str | None, typer.Option("--mn", help="由该监测点（MN）的小时数据计算")] = None,
+    before: Annotated[str | None, typer.Option("--before", help="改造前时段 2021-01-01..2021-04-01（北京时间）")] = None,
+    after: Annotated[str | None, typer.Option("--after", help="改造后时段 2023-01-01..2023-04-01")] = None,
+    annual_volume: Annotated[str | None, typer.Option("--annual-volume", help="年排放量体积，如 '730 万m³/a'")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """录入核查减排量（记为已提交，审核通过后替代申报值）。"""
+    """录入核查减排量，或用 --mn/--before/--after 由在线监测小时数据计算（记为已提交，审核通过后替代申报值）。"""
+    if mn is not None:
+        _verify_from_monitoring(code, pollutant, mn, before, after, annual_volume, json_output)
+        return
     from ecer.domain.errors import EcerError
     from ecer.domain.pollutants.parameter_text import parse_quantity
     from ecer.storage import emission_projects as store
@@ -180,6 +187,8 @@ def verify_project(
 
     if method not in ("monitoring", "on_site"):
         raise EcerError("PROJECT_VERIFICATION_INVALID", f"方法 {method}", field="--method", value=method)
+    if reduction is None:
+        raise EcerError("PROJECT_VERIFICATION_INVALID", "须给出 --reduction，或 --mn、--before、--after", field="--reduction")
     value = parse_quantity(reduction, "--reduction")
     try:
         tonnes = value if isinstance(value, Decimal) else Decimal(str(value.to("metric_ton / year").magnitude))
@@ -196,6 +205,53 @@ def verify_project(
         print_json([result])
     else:
         console().print(f"核查记录 {result['id']}：{code} {pollutant} {tonnes} t/a，状态：已提交", highlight=False)
+
+
+def _period(text: str | None, option: str) -> tuple[Any, Any]:
+    import datetime as dt
+
+    from ecer.domain.errors import EcerError
+    from ecer.importers.emission_projects import parse_date
+    from ecer.protocol.hj212.cp import CST
+
+    try:
+        first, _, last = (text or "").partition("..")
+        return tuple(dt.datetime.combine(parse_date(x.strip()), dt.time(), CST) for x in (first, last))  # type: ignore[return-value]
+    except ValueError as exc:
+        raise EcerError("PROJECT_VERIFICATION_INVALID", f"{text!r}（应为 YYYY-MM-DD..YYYY-MM-DD）", field=option,
+                        value=text) from exc
+
+
+def _verify_from_monitoring(code: str, pollutant: str, mn: str, before: str | None, after: str | None,
+                            annual_volume: str | None, json_output: bool) -> None:
+    from ecer.domain.pollutants.formulas import declared_unit, per_accounting_year
+    from ecer.domain.pollutants.parameter_text import parse_quantity
+    from ecer.services.emission_verification import verify_from_monitoring
+    from ecer.storage.db import session_scope
+    from ecer.storage.models import AuditEntry
+
+    volume = None
+    if annual_volume is not None:
+        given = parse_quantity(annual_volume, "--annual-volume")
+        volume = given if isinstance(given, Decimal) else Decimal(
+            str(per_accounting_year(given).to(declared_unit("m**3/a")).magnitude))  # m³/d × 365
+    actor = config.current_user()
+    with session_scope(config.database_url()) as session:
+        row, result = verify_from_monitoring(session, project_code=code, pollutant=pollutant, mn=mn,
+                                             before=_period(before, "--before"), after=_period(after, "--after"),
+                                             actor=actor, annual_volume_m3=volume)
+        session.add(AuditEntry(actor=actor, action="emission-projects.verify", target=code,
+                               detail={"verification_id": row.id, "pollutant": pollutant, "mn": mn}))
+        out = _verification_row(row)
+    if json_output:
+        print_json([out])
+        return
+    console().print(f"核查记录 {out['id']}：{code} {pollutant} 监测核算 {out['verified_t']} t/a"
+                    f"（申报 {result.claimed_t} t/a）；" + ("需复核：" + "、".join(result.reasons)
+                                                       if result.needs_review else "无需复核"), highlight=False)
+    for label, s in (("改造前", result.before), ("改造后", result.after)):
+        console().print(f"  {label}：应有 {s.expected} 小时，有效 {s.valid}，停产 {s.shutdown}，检修 {s.maintenance}，"
+                        f"无效 {s.invalid}，缺失 {s.missing}；流量加权浓度 {s.mean_concentration}", highlight=False)
 
 
 def review_verification(
