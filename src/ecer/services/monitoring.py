@@ -71,6 +71,11 @@ def sources(url: str, region: str | None = None) -> list[dict[str, Any]]:
         return [source_row(session, s) for s in list_sources(session, region)]
 
 
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Query bounds in UTC: SQLite compares the stored UTC text, so an aware +08:00 bound would be off."""
+    return None if value is None else value.astimezone(dt.UTC)
+
+
 def beijing(value: dt.datetime | None) -> dt.datetime | None:
     return None if value is None else as_utc(value).astimezone(CST)
 
@@ -78,6 +83,7 @@ def beijing(value: dt.datetime | None) -> dt.datetime | None:
 def readings(url: str, mn: str, cn: str | None = None, start: dt.datetime | None = None,
              end: dt.datetime | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Readings of one source, oldest first; times in Beijing time."""
+    start, end = _utc(start), _utc(end)
     with session_scope(url) as session:
         query = select(Reading).where(Reading.mn == mn)
         if cn is not None:
@@ -123,7 +129,7 @@ def _flows(session: Session, mn: str, flow_code: str, cn: str, start: dt.datetim
 def evaluate_alarms(url: str, now: dt.datetime | None = None, *, days: int = 7, cn: str = "2061",
                     missing_multiple: float = rules.DEFAULT_MISSING_MULTIPLE) -> list[dict[str, Any]]:
     """Run every rule over the last ``days`` of ``cn`` data; new episodes are added, open ones updated."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     start = now - dt.timedelta(days=days)
     added: list[dict[str, Any]] = []
     with session_scope(url) as session:
@@ -215,6 +221,7 @@ def handle_alarm(url: str, alarm_id: int, action: str, reason: str | None, actor
 
 def _hours(session: Session, source: MonitoredSource, start: dt.datetime, end: dt.datetime) -> list[ea.HourData]:
     """The source's 2061 hours with flow, valid minutes from 2051 and operator marks applied."""
+    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     flow_code = ea.FLOW_CODES.get(source.kind, "")
     rows = list(session.scalars(select(Reading).where(
         Reading.mn == source.mn, Reading.cn == "2061", Reading.data_time >= start, Reading.data_time < end)))

@@ -146,7 +146,9 @@ def add_mark(session: Session, mn: str, kind: str, start: dt.datetime, end: dt.d
     if end <= start:
         raise EcerError("MONITOR_TIME_INVALID", "结束时间须晚于开始时间", field="--to")
     source = require_source(session, mn)
-    mark = OperatorMark(source_id=source.id, kind=kind, start=start, end=end, reason=reason, created_by=actor)
+    # stored in UTC like every monitoring time (SQLite keeps the wall-clock value only)
+    mark = OperatorMark(source_id=source.id, kind=kind, start=start.astimezone(dt.UTC), end=end.astimezone(dt.UTC),
+                        reason=reason, created_by=actor)
     session.add(mark)
     session.flush()
     return mark
