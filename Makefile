@@ -26,6 +26,7 @@ demo: $(STAMP) system-deps
 	ECER_DATABASE_URL=$(DEMO_URL) $(BIN)/ecer init
 	ECER_DATABASE_URL=$(DEMO_URL) $(BIN)/ecer demo-data --out var/demo-workbooks
 	ECER_DATABASE_URL=$(DEMO_URL) $(BIN)/ecer progress --year 2024
+	ECER_DATABASE_URL=$(DEMO_URL) $(BIN)/ecer report situation --year 2024 -o var/节能形势分析报告-2024.pdf && ECER_DATABASE_URL=$(DEMO_URL) $(BIN)/ecer report situation --year 2024 -o var/节能形势分析报告-2024.docx && ECER_DATABASE_URL=$(DEMO_URL) $(BIN)/ecer report assessment --year 2024 -o var/考核结果-2024.pdf && ECER_DATABASE_URL=$(DEMO_URL) $(BIN)/ecer report assessment --year 2024 -o var/考核结果-2024.docx
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

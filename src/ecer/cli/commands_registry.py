@@ -26,6 +26,7 @@ MODULES = [
     "ecer.cli.web",         # ecer serve
     "ecer.cli.users",       # ecer users create-admin|add|list|passwd, ecer audit verify|list
     "ecer.cli.errors",      # ecer errors
+    "ecer.cli.reports",     # ecer report situation|assessment
     "ecer.cli.assessment",  # ecer assess [self|review|appeal|decide|publish|ranking]
 ]
 

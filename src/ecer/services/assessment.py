@@ -119,39 +119,34 @@ def _energy_completion(plan: Any, region: str, year: int, scope: str, result: Du
                                      year, source)
 
 
-def _pollutant_completions(session: Session, plan: Any, region: str, year: int) -> dict[str, Completion | None]:
-    from ecer.domain.pollutants.progress import required_progress_linear
+def pollutant_rows(session: Session, year: int) -> list[Any] | None:
+    """Annex 2 progress rows from the key-project registry (issue 5); None while it has no projects."""
+    try:
+        from ecer.services.emission_projects import progress
+        from ecer.storage.emission_projects import latest_approved_projects
+    except ImportError:
+        return None
+    if not latest_approved_projects(session):
+        return None
+    return list(progress(session, year).rows)
 
+
+def _pollutant_completions(session: Session, plan: Any, region: str, year: int) -> dict[str, Completion | None]:
+    names = {"cod_t": "化学需氧量", "nh3n_t": "氨氮", "nox_t": "氮氧化物", "vocs_t": "挥发性有机物"}
+    fields = {"COD": "cod_t", "NH3N": "nh3n_t", "NOx": "nox_t", "VOCs": "vocs_t"}
     try:
         target = plan.pollutant_target(region)
     except Exception:  # a region without Annex 2 targets
         return {}
-    reduced = _pollutant_reductions(session, region, year)
-    required = required_progress_linear(plan.metadata.base_year, plan.metadata.target_year, year)
-    required_d = Decimal(required.numerator) / Decimal(required.denominator)
-    names = {"cod_t": "化学需氧量", "nh3n_t": "氨氮", "nox_t": "氮氧化物", "vocs_t": "挥发性有机物"}
-    return {code: pollutant_completion(name, None if reduced is None else reduced.get(code, Decimal(0)),
-                                       getattr(target, code), required_d, year)
-            for code, name in names.items()}
-
-
-def _pollutant_reductions(session: Session, region: str, year: int) -> dict[str, Decimal] | None:
-    """Pollutant → verified cumulative key-project reduction [t]; None while there are no projects."""
-    try:
-        from ecer.storage import emission_projects
-    except ImportError:
-        return None
-    try:
-        verified = emission_projects.approved_verified_t(session)
-    except Exception:  # the projects module's interface is still moving
-        return None
-    if not verified:
-        return None
-    totals: dict[str, Decimal] = {}
-    for (project_region, pollutant), amount in verified.items():
-        if project_region == region:
-            totals[pollutant] = totals.get(pollutant, Decimal(0)) + amount
-    return totals
+    rows = pollutant_rows(session, year)
+    found = {fields[r.pollutant]: r for r in rows or [] if r.region == region and r.pollutant in fields}
+    result: dict[str, Completion | None] = {}
+    for code, name in names.items():
+        row = found.get(code)
+        result[code] = pollutant_completion(
+            name, None if row is None else row.cumulative_reduction_t, Decimal(getattr(target, code)),
+            None if row is None else row.required_progress, year)
+    return result
 
 
 # --- the assessment of one region --------------------------------------------------------------
