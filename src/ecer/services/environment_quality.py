@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ecer.domain.environment.air_assessment import (
     AirStatistics,
+    day_aqi,
     period_statistics,
     rank_regions,
     region_days,
@@ -105,18 +106,23 @@ def evaluate_air(session: Session, plan: Any, year: int, month: int | None = Non
         if s.region != city:
             regions.setdefault(s.region, []).append(days.get(s.id, {}))
     city_days = region_days(days.get(s.id, {}) for s in stations)
+    region_series = {name: region_days(series) for name, series in regions.items()}
+    # each day's AQI once per scope, shared by the year and its months
+    aqis = {key: {d: day_aqi(v) for d, v in series.items()}
+            for key, series in [("", city_days), *region_series.items(),
+                                *((s.id, days.get(s.id, {})) for s in stations)]}
     months: list[int | None] = [month] if month else [None, *range(1, 13)]
     rows: list[dict[str, Any]] = []
     for m in months:
-        city_row = _air_row("city", city, None, year, m, period_statistics(city_days, year, m))
-        region_rows = [_air_row("region", name, name, year, m, period_statistics(region_days(series), year, m))
-                       for name, series in regions.items()]
+        city_row = _air_row("city", city, None, year, m, period_statistics(city_days, year, m, aqis[""]))
+        region_rows = [_air_row("region", name, name, year, m, period_statistics(series, year, m, aqis[name]))
+                       for name, series in region_series.items()]
         ranks = rank_regions({r["name"]: r["comprehensive_index"] for r in region_rows})
         for r in region_rows:
             r["rank"] = ranks[r["name"]]
         region_rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["name"]))
         station_rows = [_air_row("station", f"{s.name}（{s.code}）", s.region, year, m,
-                                 period_statistics(days.get(s.id, {}), year, m)) for s in stations]
+                                 period_statistics(days.get(s.id, {}), year, m, aqis[s.id])) for s in stations]
         if m == month:
             city_row.update(_plan_progress(plan, city_row, AIR_TARGETS, "空气质量"))
         rows += [city_row, *region_rows, *station_rows]

@@ -98,7 +98,8 @@ def day_aqi(values: Mapping[str, Decimal | None]) -> AqiResult | None:
 
 
 def period_statistics(
-    days: Mapping[dt.date, Mapping[str, Decimal | None]], year: int, month: int | None = None
+    days: Mapping[dt.date, Mapping[str, Decimal | None]], year: int, month: int | None = None,
+    aqis: Mapping[dt.date, AqiResult | None] | None = None,
 ) -> AirStatistics:
     """Evaluate one station or region over a year or a month.
 
@@ -110,6 +111,8 @@ def period_statistics(
         the period are ignored. [μg/m³; CO mg/m³]
     year, month : int
         The period; ``month`` ``None`` for the calendar year.
+    aqis : Mapping[date, AqiResult or None], optional
+        The days' AQIs (:func:`day_aqi`) when already computed, e.g. for the year and its months.
 
     Returns
     -------
@@ -154,7 +157,8 @@ def period_statistics(
     o3 = checked("O3_8h", "O3")
     o3_p90 = None if o3 is None else round_statistic("O3", percentile(o3.values(), 90))
 
-    aqis = {d: day_aqi(in_period[d]) if d in in_period else None for d in dates}
+    known = aqis if aqis is not None else {d: day_aqi(v) for d, v in in_period.items()}
+    aqis = {d: known.get(d) if d in in_period else None for d in dates}
     valid = [a.aqi for a in aqis.values() if a is not None]
     good = sum(1 for a in valid if a <= GOOD_DAY_MAX_AQI)
     heavy = sum(1 for a in valid if a >= HEAVY_POLLUTION_MIN_AQI)
