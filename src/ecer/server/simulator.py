@@ -53,6 +53,7 @@ class _Totals:
     malformed: int = 0
     acknowledged: int = 0
     wrong_acks: int = 0
+    duplicate_acks: int = 0
     resent: int = 0
     reconnects: int = 0
     requests_from_platform: int = 0
@@ -90,6 +91,7 @@ class _Logger:
         self.clock = config.start
         self.seq = 0
         self.pending: dict[str, list] = {}  # QN → [packet, first send time, last send time, re-sends]
+        self.acked: set[str] = set()
         self.reader_task: asyncio.Task[None] | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -133,13 +135,17 @@ class _Logger:
         if packet.cn != "9014":  # a request from the platform (back-fill, time): not an ack
             self.totals.requests_from_platform += 1
             return
+        if packet.qn in self.acked and packet.mn == self.mn:  # a re-sent upload, acknowledged again
+            self.totals.duplicate_acks += 1
+            return
         entry = self.pending.pop(packet.qn or "", None)
         good = (entry is not None and packet.ok and packet.st == "91" and packet.mn == self.mn and packet.pw == PW
                 and packet.flag == builder.make_flag("2017") and not packet.values and not packet.cp)
         if not good:
             self.totals.wrong_acks += 1
             return
-        assert entry is not None
+        assert entry is not None and packet.qn is not None
+        self.acked.add(packet.qn)
         self.totals.acknowledged += 1
         self.totals.latencies.append(time.perf_counter() - entry[1])
 
@@ -199,18 +205,15 @@ async def simulate(config: SimulatorConfig) -> dict[str, object]:
     loggers = [_Logger(config, i, totals, random.Random(rng.random())) for i in range(config.sources)]
     await asyncio.gather(*(lg.connect() for lg in loggers))
     started = time.perf_counter()
-    step = 0.02  # s between send rounds
-    owed = 0.0
+    step = 0.01  # s between send rounds
     index = 0
     last_check = started
-    while time.perf_counter() - started < config.duration:
+    while (elapsed := time.perf_counter() - started) < config.duration:
         if time.perf_counter() - last_check > 0.5:
             last_check = time.perf_counter()
             await asyncio.gather(*(lg.resend_overdue() for lg in loggers))
-        owed += config.rate * step
-        burst = int(owed)
-        owed -= burst
-        for _ in range(burst):
+        due = int(config.rate * elapsed) - index  # ticks owed so far: the rate holds even when a round runs late
+        for _ in range(max(0, min(due, int(config.rate)))):
             await loggers[index % len(loggers)].tick()
             index += 1
         await asyncio.sleep(step)
@@ -229,7 +232,7 @@ async def simulate(config: SimulatorConfig) -> dict[str, object]:
 
     return {"sources": config.sources, "sent": totals.sent, "malformed": totals.malformed,
             "acknowledged": totals.acknowledged, "unacknowledged": totals.unacknowledged,
-            "wrong_acks": totals.wrong_acks, "readings_sent": totals.readings_sent, "resent": totals.resent, "reconnects": totals.reconnects,
+            "wrong_acks": totals.wrong_acks, "duplicate_acks": totals.duplicate_acks, "readings_sent": totals.readings_sent, "resent": totals.resent, "reconnects": totals.reconnects,
             "requests_from_platform": totals.requests_from_platform, "sending_seconds": round(sending, 2),
             "elapsed_seconds": round(elapsed, 2), "packets_per_second": round(totals.sent / sending, 1),
             "acks_per_second": round(totals.acknowledged / elapsed, 1), "ack_p50_ms": pct(0.5),

@@ -3,7 +3,8 @@
 The server calls ``BatchWriter.write`` from one writer thread; when it returns, everything in the
 batch is committed and may be acknowledged. Rows go through the DB-API ``executemany`` with
 ``INSERT … ON CONFLICT DO NOTHING`` (SQLite ``INSERT OR IGNORE``), so a re-sent packet or a
-back-fill of data already held is stored once, and no ORM object is built per reading.
+back-fill of data already held is stored once, and no ORM object is built per reading. On PostgreSQL
+the rows go in with COPY into a temporary staging table and one ``INSERT … SELECT … ON CONFLICT``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ READING_COLUMNS = ("mn", "cn", "data_time", "code", "rtd", "min", "avg", "max", 
                    "flag", "extra", "qn", "received_at")
 QUARANTINE_COLUMNS = ("received_at", "peer", "mn", "cn", "reason", "detail", "raw")
 _UTC = dt.UTC
+#: rows of one batch, emptied at commit; COPY into it is several times faster than executemany
+_PG_STAGING = """CREATE TEMP TABLE IF NOT EXISTS ecer_readings_in (
+    mn varchar(64), cn varchar(4), data_time timestamptz, code varchar(16), rtd float8, min float8, avg float8,
+    max float8, cou float8, zs_rtd float8, zs_avg float8, flag varchar(4), extra json, qn varchar(20),
+    received_at timestamptz) ON COMMIT DELETE ROWS"""
 
 
 def _sqlite_time(value: dt.datetime) -> str:
@@ -46,6 +52,8 @@ class BatchWriter:
             marks = ", ".join(["%s"] * len(READING_COLUMNS))
             self.reading_sql = (f"INSERT INTO monitoring_readings ({cols}) VALUES ({marks}) "
                                 "ON CONFLICT ON CONSTRAINT uq_monitoring_readings_key DO NOTHING")
+            self.reading_from_staging = (f"INSERT INTO monitoring_readings ({cols}) SELECT {cols} FROM ecer_readings_in "
+                                         "ON CONFLICT ON CONSTRAINT uq_monitoring_readings_key DO NOTHING")
             self.quarantine_sql = (f"INSERT INTO monitoring_quarantine ({qcols}) "
                                    f"VALUES ({', '.join(['%s'] * len(QUARANTINE_COLUMNS))})")
 
@@ -71,8 +79,14 @@ class BatchWriter:
         raw = self.engine.raw_connection()
         try:
             cursor = raw.cursor()
-            if readings:
+            if readings and self.sqlite:
                 cursor.executemany(self.reading_sql, self._convert(readings, (2, 14)))
+            elif readings:  # PostgreSQL: COPY into a session-local staging table, then one INSERT … SELECT
+                cursor.execute(_PG_STAGING)
+                with cursor.copy(f"COPY ecer_readings_in ({', '.join(READING_COLUMNS)}) FROM STDIN") as copy:
+                    for row in readings:
+                        copy.write_row(row)
+                cursor.execute(self.reading_from_staging)
             if quarantine:
                 cursor.executemany(self.quarantine_sql, self._convert(quarantine, (0,)))
             cursor.close()

@@ -70,9 +70,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_monitoring_readings')),
     sa.UniqueConstraint('mn', 'cn', 'data_time', 'code', name='uq_monitoring_readings_key')
     )
-    with op.batch_alter_table('monitoring_readings', schema=None) as batch_op:
-        batch_op.create_index('ix_monitoring_readings_time', ['data_time'], unique=False)
-
     op.create_table('monitoring_retention',
     sa.Column('cn', sa.String(length=4), nullable=False),
     sa.Column('days', sa.Integer(), nullable=False),
@@ -134,9 +131,6 @@ def downgrade() -> None:
     op.drop_table('monitoring_marks')
     op.drop_table('monitoring_sources')
     op.drop_table('monitoring_retention')
-    with op.batch_alter_table('monitoring_readings', schema=None) as batch_op:
-        batch_op.drop_index('ix_monitoring_readings_time')
-
     op.drop_table('monitoring_readings')
     op.drop_table('monitoring_quarantine')
     op.drop_table('monitoring_alarms')
