@@ -25,6 +25,7 @@ MODULES = [
     "ecer.cli.environment_quality",  # ecer template|import stations|air-quality|water-quality, air|water evaluate, environment
     "ecer.cli.web",         # ecer serve
     "ecer.cli.users",       # ecer users create-admin|add|list|passwd, ecer audit verify|list
+    "ecer.cli.key_units",   # ecer units, twohigh, budget, tokens; template|import units|energy-reports|two-high|budgets
     "ecer.cli.errors",      # ecer errors
     "ecer.cli.reports",     # ecer report situation|assessment
     "ecer.cli.assessment",  # ecer assess [self|review|appeal|decide|publish|ranking]

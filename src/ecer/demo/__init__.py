@@ -16,6 +16,7 @@ DEMO_STEPS = [
     "ecer.demo.indicators",  # reported values of some plan indicators
     "ecer.demo.emission_projects",  # key emission-reduction projects of every Annex 2 region
     "ecer.demo.environment",  # 4 air stations and 6 water sections with a year (2024) of data
+    "ecer.demo.key_units",  # key energy-using units: registry, two years of reports, meters, two-high, budgets
 ]
 
 

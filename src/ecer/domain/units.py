@@ -31,9 +31,13 @@ yi_kWh = 100000000 * kWh
 Nm3 = m ** 3
 wan_Nm3 = 10000 * Nm3
 accounting_year = 365 * day
+weight_case = [flat_glass_weight_case]
+t_ef = [refining_energy_factor_output]
 """
 # kgoe: 1 kgoe = 41.816 MJ = 1.4286 kgce (GB/T 2589-2020 Annex A, crude oil row), used by the
 # refining and ethylene energy-efficiency levels.
+# weight_case: 重量箱, the flat-glass output unit (GB 21340); t_ef: 吨·能量因数, refining output weighted by the
+# energy factor (GB 30251). Each is its own dimension: neither converts to a mass.
 # accounting_year: emission-reduction accounting counts a year as 365 days (pint's `year`/`a` is the
 # Julian 365.25 d); ecer.domain.pollutants.reductions reads a per-year input as per accounting_year.
 
@@ -81,6 +85,9 @@ UNIT_ALIASES_ZH: dict[str, str] = {
     "万m3/d": "wan_m3 / day",
     "吨/年": "metric_ton / year",
     "t/a": "metric_ton / year",
+    "重量箱": "weight_case",
+    "吨·能量因数": "t_ef",
+    "千克标准油": "kgoe",
 }
 
 

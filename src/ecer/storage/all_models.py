@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "ecer.storage.monitoring",  # HJ 212 sources, marks, readings, quarantine, alarms, retention
     "ecer.storage.emission_projects",  # key emission-reduction projects: revisions, verifications
     "ecer.storage.assessment",  # yearly assessments: scores, evidence, appeals, published snapshots
+    "ecer.storage.key_units",  # key energy-using units: registry, reports, two-high, budgets, meters, api tokens
 ]
 
 for _name in MODEL_MODULES:
