@@ -138,3 +138,17 @@ def test_simulator_against_the_server(server):
     report = result.json()[0]
     assert report["sent"] == report["acknowledged"] + report["malformed"]
     assert report["wrong_acks"] == 0 and report["unacknowledged"] == 0
+
+
+def test_demo_step_registers_ingests_and_raises_the_two_planted_alarms(monitor_db, tmp_path):
+    from ecer.demo.monitoring import import_demo
+
+    sources, packets = import_demo(monitor_db, tmp_path)
+    assert (sources["rows_added"], packets["frames"], packets["quarantined"]) == (6, 1002, 0)
+    alarms = run_cli("monitor", "alarms", "--json", env=env(monitor_db)).json()
+    assert sorted((a["kind"], a["code"]) for a in alarms) == [("missing_data", None), ("over_limit", "w01018")]
+    again = run_cli("monitor", "ingest", str(tmp_path / "合成演示_HJ212小时数据.txt"), "--json", env=env(monitor_db))
+    assert again.exit_code == 0, again.stdout + again.stderr
+    assert again.json()[0]["frames"] == 1002  # stored once: the readings count does not change
+    rows = run_cli("monitor", "readings", "--mn", "DE0000A8900016F000000000", "--json", env=env(monitor_db)).json()
+    assert len(rows) == 7 * 24 * 3

@@ -179,18 +179,20 @@ def _print_alarms(rows: list[dict], json_output: bool) -> None:
 def alarms(
     ctx: typer.Context,
     status: Annotated[str | None, typer.Option("--status", help="open | acknowledged | closed")] = None,
-    evaluate: Annotated[bool, typer.Option("--evaluate", help="先按规则评估最近 7 天的数据")] = False,
+    evaluate: Annotated[bool, typer.Option("--evaluate", help="先按规则评估最近 --days 天的小时数据")] = False,
+    at: Annotated[str | None, typer.Option("--at", help="评估时刻（北京时间，默认现在）")] = None,
+    days: Annotated[int, typer.Option("--days", help="评估的天数")] = 7,
     json_output: JsonOption = False,
 ) -> None:
     """列出报警（超标、缺数、可疑数据、许可排放量将用尽）；子命令 acknowledge、close。"""
     if ctx.invoked_subcommand is not None:
         return
     from ecer.services.monitoring import alarms as list_alarms
-    from ecer.services.monitoring import evaluate_alarms
+    from ecer.services.monitoring import evaluate_alarms, parse_time
 
     url = config.database_url()
     if evaluate:
-        evaluate_alarms(url)
+        evaluate_alarms(url, parse_time(at, "--at"), days=days)
     _print_alarms(list_alarms(url, status), json_output)
 
 
@@ -302,6 +304,24 @@ def emissions(
                   None if r["share_of_permit"] is None else f"{r['share_of_permit']:.1%}"] for r in rows])
 
 
+def ingest(file: Annotated[Path, typer.Argument(help="保存的 HJ 212 通讯包（原始字节流或每行一个包）")],
+           json_output: JsonOption = False) -> None:
+    """按服务器的同一流程（登记核对、隔离、幂等写入）导入保存的通讯包，不发送应答。"""
+    from ecer.domain.errors import EcerError
+    from ecer.services.monitoring import ingest_stream
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise EcerError("IMPORT_FILE_UNREADABLE", str(exc), file=str(file)) from exc
+    counts = ingest_stream(config.database_url(), data, peer=file.name)
+    if json_output:
+        print_json([{"file": str(file), **counts}])
+    else:
+        console().print(f"{file}：{counts['frames']} 个包，写入 {counts['readings']} 条（重复的不重复写入），"
+                        f"隔离 {counts['quarantined']} 个")
+
+
 def simulate(
     sources: Annotated[int, typer.Option("--sources", help="模拟的数采仪数量")] = 10,
     rate: Annotated[float, typer.Option("--rate", help="总发送速率（包/秒）")] = 100.0,
@@ -344,5 +364,6 @@ def register(app: typer.Typer) -> None:
     monitor_app.add_typer(marks_app, name="marks")
     monitor_app.command("quarantine")(show_quarantine)
     monitor_app.command("emissions")(emissions)
+    monitor_app.command("ingest")(ingest)
     monitor_app.command("simulate")(simulate)
     app.add_typer(monitor_app, name="monitor")

@@ -17,6 +17,7 @@ DEMO_STEPS = [
     "ecer.demo.emission_projects",  # key emission-reduction projects of every Annex 2 region
     "ecer.demo.environment",  # 4 air stations and 6 water sections with a year (2024) of data
     "ecer.demo.key_units",  # key energy-using units: registry, two years of reports, meters, two-high, budgets
+    "ecer.demo.monitoring",  # six monitored sources and a week of hourly HJ 212 uploads
 ]
 
 

@@ -308,3 +308,43 @@ def marks(url: str, mn: str | None = None) -> list[dict[str, Any]]:
         return [{"id": m.id, "mn": by_id.get(m.source_id), "kind": m.kind, "start": beijing(m.start),
                  "end": beijing(m.end), "reason": m.reason, "created_by": m.created_by}
                 for m in marks_of(session, source_id)]
+
+
+def ingest_stream(url: str, data: bytes, *, peer: str = "file", batch: int = 5000) -> dict[str, Any]:
+    """Store a captured packet stream the way the server does (framer → exchanges → batch writer), without replies.
+
+    For loading a data logger's saved packets or a capture; registered sources only, the rest is quarantined.
+    """
+    from ecer.protocol.hj212.framer import Frame, Framer
+    from ecer.server.exchanges import Conversation, SourceInfo
+    from ecer.storage.ingest import BatchWriter, registered_sources
+
+    known = {s.mn: SourceInfo(mn=s.mn, pw=s.pw, kind=s.kind, st=s.st, accepted=frozenset(s.accepted_deviations or ()),
+                              extensions=frozenset(s.vendor_extensions or ()), intervals=dict(s.intervals or {}))
+             for s in registered_sources(url)}
+    conversation = Conversation(lambda: known, peer=peer, backfill=False)
+    cutter = Framer()
+    cutter.receive_data(data)
+    cutter.receive_data(b"")
+    writer = BatchWriter(url)
+    rows: list[tuple[object, ...]] = []
+    refused: list[tuple[object, ...]] = []
+    counts = {"frames": 0, "readings": 0, "quarantined": 0}
+    received = dt.datetime.now(dt.UTC)
+    for event in cutter.events():
+        if not isinstance(event, Frame):
+            continue
+        counts["frames"] += 1
+        outcome = conversation.handle_frame(event.raw)
+        rows.extend(outcome.rows)
+        if outcome.quarantine is not None:
+            refused.append((received, peer, *outcome.quarantine))
+        if len(rows) >= batch:
+            writer.write(rows, refused)
+            counts["readings"] += len(rows)
+            counts["quarantined"] += len(refused)
+            rows, refused = [], []
+    writer.write(rows, refused)
+    counts["readings"] += len(rows)
+    counts["quarantined"] += len(refused)
+    return counts
