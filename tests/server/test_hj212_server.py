@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from sqlalchemy import func, select
 
@@ -133,3 +134,105 @@ def test_count_in_database(server):
         read_packets(sock, 1)
     with session_scope(server.server.url) as s:
         assert s.scalar(select(func.count()).select_from(Reading)) == 3
+
+
+def test_deviation_is_accepted_only_where_the_operator_allowed_it(server):
+    """A CRC-16/MODBUS checksum: quarantined for a strict source, stored for one allowed HJ212_CRC_MODBUS."""
+    from ecer.protocol.hj212.crc import modbus_crc16
+    from ecer.storage.sources import SourceSpec, add_source
+
+    lenient_mn = "010000A8900016F000169DC2"
+    with session_scope(server.server.url) as s:
+        add_source(s, SourceSpec(mn=lenient_mn, pw=PW, enterprise="e", outlet="o", kind="wastewater", region="永吉县",
+                                 accepted_deviations=("HJ212_CRC_MODBUS",)), "test")
+    server.call(server.server.reload())
+
+    def modbus_frame(segment: str) -> bytes:
+        data = segment.encode()
+        return b"##%04d%s%04X\r\n" % (len(data), data, modbus_crc16(data))
+
+    with server.connect() as sock:
+        sock.sendall(modbus_frame(C17) + modbus_frame(C17.replace(MN, lenient_mn)))
+        (ack,) = read_packets(sock, 1)
+    assert decode(ack).mn == lenient_mn
+    (row,) = quarantine(server.server.url)
+    assert (row.reason, row.detail, row.mn) == ("MONITOR_DEVIATION_NOT_ALLOWED", "HJ212_CRC_MODBUS", MN)
+
+
+def test_vendor_extension_is_off_by_default(server):
+    login = "QN=20160801085857223;ST=32;CN=9021;PW=123456;MN=010000A8900016F000169DC0;Flag=5;CP=&&&&"
+    with server.connect() as sock:
+        sock.sendall(frame(login) + frame(C17))
+        (ack,) = read_packets(sock, 1)
+    assert decode(ack).qn == "20160801090000001"  # the login got no answer
+    assert [q.reason for q in quarantine(server.server.url)] == ["MONITOR_CN_UNSUPPORTED"]
+
+
+def test_vendor_extension_enabled_for_a_source_is_answered(server):
+    from ecer.storage.sources import SourceSpec, add_source
+
+    with session_scope(server.server.url) as s:
+        add_source(s, SourceSpec(mn=MN, pw=PW, enterprise="e", outlet="o", kind="wastewater", region="永吉县",
+                                 vendor_extensions=("9021",)), "test", replace=True)
+    server.call(server.server.reload())
+    login = "QN=20160801085857223;ST=32;CN=9021;PW=123456;MN=010000A8900016F000169DC0;Flag=5;CP=&&&&"
+    with server.connect() as sock:
+        sock.sendall(frame(login))
+        (ack,) = read_packets(sock, 1)
+    assert (decode(ack).cn, decode(ack).qn) == ("9014", "20160801085857223")
+    assert quarantine(server.server.url) == []
+
+
+def test_idle_connection_is_closed(monitor_db):
+    from ecer.server.hj212 import ServerConfig
+    from tests.server.conftest import RunningServer
+
+    running = RunningServer(monitor_db, ServerConfig(host="127.0.0.1", port=0, idle_timeout=0.3))
+    try:
+        with running.connect() as sock:
+            sock.settimeout(5)
+            assert sock.recv(10) == b""  # closed by the server after 0.3 s of silence
+    finally:
+        running.stop()
+
+
+def test_clean_shutdown_commits_and_acknowledges_what_was_read(monitor_db):
+    """Stop while packets are queued: what the server read is committed and acknowledged before it closes."""
+    from ecer.server.hj212 import ServerConfig
+    from tests.server.conftest import RunningServer
+
+    running = RunningServer(monitor_db, ServerConfig(host="127.0.0.1", port=0, idle_timeout=5))
+    packets = [C17.replace("DataTime=20160801080000", f"DataTime=20160801{h:02d}0000").replace(
+        "090000001", f"0900{h:05d}") for h in range(24)]
+    sock = running.connect()
+    try:
+        sock.sendall(b"".join(frame(p) for p in packets))
+        time.sleep(0.3)
+        running.stop()
+        sock.settimeout(5)
+        acks = [a for a in map(decode, read_packets(sock, len(packets))) if a.cn == "9014"]
+    finally:
+        sock.close()
+    assert len(acks) == len(packets)
+    assert len(readings(monitor_db)) == 3 * len(packets)
+
+
+def test_platform_asks_the_device_clock_and_sets_it_when_off(monitor_db):
+    """C.2 then C.3: with ask_time the server sends 1011 on the first packet; a clock 10 min off gets 1012."""
+    from ecer.server.hj212 import ServerConfig
+    from tests.server.conftest import RunningServer
+
+    running = RunningServer(monitor_db, ServerConfig(host="127.0.0.1", port=0, ask_time=True))
+    try:
+        with running.connect() as sock:
+            sock.sendall(frame(C17))
+            got = {p.cn: p for p in map(decode, read_packets(sock, 2))}
+            assert set(got) == {"9014", "1011"} and got["1011"].flag == 5
+            off = (dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) - dt.timedelta(minutes=10))
+            reply = (f"QN={got['1011'].qn};ST=32;CN=1011;PW=123456;MN={MN};Flag=4;"
+                     f"CP=&&SystemTime={off:%Y%m%d%H%M%S}&&")
+            sock.sendall(frame(reply))
+            (set_time,) = map(decode, read_packets(sock, 1))
+        assert set_time.cn == "1012" and "SystemTime" in set_time.cp
+    finally:
+        running.stop()
