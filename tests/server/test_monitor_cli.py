@@ -152,3 +152,16 @@ def test_demo_step_registers_ingests_and_raises_the_two_planted_alarms(monitor_d
     assert again.json()[0]["frames"] == 1002  # stored once: the readings count does not change
     rows = run_cli("monitor", "readings", "--mn", "DE0000A8900016F000000000", "--json", env=env(monitor_db)).json()
     assert len(rows) == 7 * 24 * 3
+
+
+def test_retention_deletes_only_older_readings_of_its_cn(monitor_db):
+    now = dt.datetime.now(CST).replace(microsecond=0)
+    old, recent = now - dt.timedelta(days=40), now - dt.timedelta(days=2)
+    rows = [(MN, cn, when, "w01018", 1.0, None, None, None, None, None, None, "N", None, "q", when)
+            for cn in ("2011", "2061") for when in (old, recent)]
+    BatchWriter(monitor_db).write(rows)
+    assert run_cli("monitor", "retention", "set", "--cn", "2011", "--days", "30", env=env(monitor_db)).exit_code == 0
+    applied = run_cli("monitor", "retention", "apply", "--json", env=env(monitor_db)).json()
+    assert [(r["cn"], r["deleted"]) for r in applied] == [("2011", 1)]
+    left = run_cli("monitor", "readings", "--mn", MN, "--json", env=env(monitor_db)).json()
+    assert sorted(r["cn"] for r in left) == ["2011", "2061", "2061"]

@@ -16,6 +16,7 @@ from ecer.cli.workbooks import import_app, template_app
 monitor_app = typer.Typer(help="污染源在线监控（HJ 212）：服务器、监控点、数据、报警、排放量", no_args_is_help=True)
 sources_app = typer.Typer(help="监控点登记 (monitored sources)", no_args_is_help=True)
 marks_app = typer.Typer(help="停产、检修标记 (operator marks)", no_args_is_help=True)
+retention_app = typer.Typer(help="数据保留期限 (retention)", no_args_is_help=True)
 alarms_app = typer.Typer(help="报警：列出、评估、确认、关闭 (alarms)", invoke_without_command=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON")]
@@ -30,8 +31,14 @@ def serve(
     batch_max: Annotated[int, typer.Option("--batch", help="每个事务最多写入的包数")] = 5000,
     ask_time: Annotated[bool, typer.Option("--ask-time", help="对每台设备提取现场机时间（1011），偏差过大时设置（1012）")] = False,
     no_backfill: Annotated[bool, typer.Option("--no-backfill", help="不对检测到的数据缺口发起补传请求")] = False,
+    log_url: Annotated[str | None, typer.Option("--log", help="扩展层：写入 JetStream（nats://主机:端口），存储确认后应答（需 ecer[scale]）")] = None,
 ) -> None:
     """运行 HJ 212 TCP 服务器：数据入库提交后才返回 9014 应答；Ctrl-C 或 SIGTERM 时写完并应答后退出。"""
+    if log_url is not None:  # scale tier (issue 9): the gateway of ecer.scale instead of the database writer
+        from ecer.cli.lake import serve_gateway
+
+        serve_gateway(log_url, host, port, idle_timeout, None)
+        return
     import asyncio
     import logging
     import signal
@@ -304,6 +311,45 @@ def emissions(
                   None if r["share_of_permit"] is None else f"{r['share_of_permit']:.1%}"] for r in rows])
 
 
+@retention_app.command("set")
+def retention_set(cn: Annotated[str, typer.Option("--cn", help="如 2011 实时数据")],
+                  days: Annotated[int, typer.Option("--days", help="保留天数；0 表示永久保留")],
+                  json_output: JsonOption = False) -> None:
+    """设置某类数据的保留天数。"""
+    from ecer.services.monitoring import set_retention
+
+    row = set_retention(config.database_url(), cn, days, config.current_user())
+    if json_output:
+        print_json([row])
+    else:
+        console().print(f"CN {cn}：" + (f"保留 {days} 天" if days else "永久保留"))
+
+
+@retention_app.command("list")
+def retention_list(json_output: JsonOption = False) -> None:
+    """列出保留期限设置（未列出的数据永久保留）。"""
+    from ecer.services.monitoring import retention
+
+    rows = retention(config.database_url())
+    if json_output:
+        print_json(rows)
+    else:
+        print_table("数据保留期限", ["CN", "天数", "设置人"], [[r["cn"], r["days"], r["updated_by"]] for r in rows])
+
+
+@retention_app.command("apply")
+def retention_apply(json_output: JsonOption = False) -> None:
+    """删除超过保留期限的数据（建议每日运行一次）。"""
+    from ecer.services.monitoring import apply_retention
+
+    rows = apply_retention(config.database_url(), actor=config.current_user())
+    if json_output:
+        print_json(rows)
+    else:
+        print_table("已按保留期限清理", ["CN", "天数", "截止", "删除条数"],
+                    [[r["cn"], r["days"], r["cutoff"], r["deleted"]] for r in rows])
+
+
 def ingest(file: Annotated[Path, typer.Argument(help="保存的 HJ 212 通讯包（原始字节流或每行一个包）")],
            json_output: JsonOption = False) -> None:
     """按服务器的同一流程（登记核对、隔离、幂等写入）导入保存的通讯包，不发送应答。"""
@@ -364,6 +410,7 @@ def register(app: typer.Typer) -> None:
     monitor_app.add_typer(marks_app, name="marks")
     monitor_app.command("quarantine")(show_quarantine)
     monitor_app.command("emissions")(emissions)
+    monitor_app.add_typer(retention_app, name="retention")
     monitor_app.command("ingest")(ingest)
     monitor_app.command("simulate")(simulate)
     app.add_typer(monitor_app, name="monitor")

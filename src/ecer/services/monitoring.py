@@ -348,3 +348,49 @@ def ingest_stream(url: str, data: bytes, *, peer: str = "file", batch: int = 500
     counts["readings"] += len(rows)
     counts["quarantined"] += len(refused)
     return counts
+
+
+def set_retention(url: str, cn: str, days: int, actor: str) -> dict[str, Any]:
+    """Keep readings of ``cn`` for ``days`` days (0 removes the setting: keep forever)."""
+    from ecer.storage.monitoring import RetentionSetting
+
+    if not (len(cn) == 4 and cn.isdigit()) or days < 0:
+        raise EcerError("INPUT_INVALID", f"CN={cn} days={days}", field="--cn")
+    with session_scope(url) as session:
+        setting = session.get(RetentionSetting, cn)
+        if days == 0:
+            if setting is not None:
+                session.delete(setting)
+        else:
+            setting = setting or RetentionSetting(cn=cn, days=days, updated_by=actor)
+            setting.days, setting.updated_by, setting.updated_at = days, actor, dt.datetime.now(dt.UTC)
+            session.add(setting)
+        session.add(AuditEntry(actor=actor, action="monitor.retention.set", target=cn, detail={"days": days}))
+    return {"cn": cn, "days": days or None}
+
+
+def retention(url: str) -> list[dict[str, Any]]:
+    from ecer.storage.monitoring import RetentionSetting
+
+    with session_scope(url) as session:
+        return [{"cn": r.cn, "days": r.days, "updated_by": r.updated_by}
+                for r in session.scalars(select(RetentionSetting).order_by(RetentionSetting.cn))]
+
+
+def apply_retention(url: str, now: dt.datetime | None = None, actor: str = "retention") -> list[dict[str, Any]]:
+    """Delete readings older than their CN's retention; hourly and daily data are usually kept for good."""
+    from sqlalchemy import delete
+
+    from ecer.storage.monitoring import RetentionSetting
+
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    result = []
+    with session_scope(url) as session:
+        for setting in session.scalars(select(RetentionSetting).order_by(RetentionSetting.cn)):
+            cutoff = now - dt.timedelta(days=setting.days)
+            deleted = session.execute(delete(Reading).where(Reading.cn == setting.cn, Reading.data_time < cutoff))
+            result.append({"cn": setting.cn, "days": setting.days, "cutoff": beijing(cutoff),
+                           "deleted": deleted.rowcount})
+        session.add(AuditEntry(actor=actor, action="monitor.retention.apply", target="monitoring_readings",
+                               detail={r["cn"]: r["deleted"] for r in result}))
+    return result
