@@ -22,6 +22,7 @@ MODULES = [
     "ecer.cli.hj212",       # ecer hj212 decode|encode|crc
     "ecer.cli.monitor",     # ecer monitor serve|sources|readings|alarms|marks|emissions|simulate, template|import sources
     "ecer.cli.lake",        # ecer lake gateway|write|aggregate (optional scale tier, ecer[scale])
+    "ecer.cli.lake",        # ecer lake gateway|write|aggregate (optional scale tier, ecer[scale])
     "ecer.cli.environment",  # ecer air aqi, ecer water classify
     "ecer.cli.environment_quality",  # ecer template|import stations|air-quality|water-quality, air|water evaluate, environment
     "ecer.cli.web",         # ecer serve

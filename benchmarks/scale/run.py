@@ -1,0 +1,262 @@
+"""Scale-tier benchmark (issue 9 §4), outside ``make test``: one run reports
+
+1. packets/s through gateway → JetStream with acknowledgement (loopback TCP, concurrent loggers),
+2. readings/s written to the lake by the writers (decode, sort, Parquet, ack),
+3. seconds to aggregate ``--rows`` readings (default 10⁸; ``--rows 3e7`` for a quicker run) with
+   DuckDB, Spark local and Spark standalone (master + two workers), against the PostgreSQL path
+   (the same query over a table holding the same rows, loaded with COPY; ``--pg-rows`` caps it).
+
+Synthetic data only (合成演示数据). Usage::
+
+    .venv/bin/python benchmarks/scale/run.py --packets 20000 --rows 1e7 --pg-rows 1e7
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.scale.conftest import _nodes, free_port, wait_port
+
+from ecer.scale import synthetic
+from ecer.scale.engines.accounting import DEFAULT_CODES, FLOWS, accounting_sql
+
+PG_URL = os.environ.get("ECER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def report(name: str, value: float, unit: str, extra: str = "") -> None:
+    print(f"{name:<46} {value:>14,.1f} {unit:<12} {extra}", flush=True)
+
+
+async def ingest(url: str, lake: str, n_packets: int, connections: int) -> None:
+    from ecer.scale.gateway import Gateway
+    from ecer.scale.lake.writer import run_writer
+    from ecer.scale.log.jetstream import JetStreamLog
+
+    outs = synthetic.outlets(max(connections, 50))
+    hours = n_packets // len(outs) + 1
+    data = list(synthetic.traffic(outs, dt.datetime(2024, 3, 1), hours))[:n_packets]
+    log = await JetStreamLog.connect(url)
+    gw = Gateway(log, {o.source.mn: o.source for o in outs}, host="127.0.0.1", port=0)
+    await gw.start()
+    host, port = gw.sockets[0]
+    per = [data[i::connections] for i in range(connections)]
+
+    async def logger(packets: list[bytes]) -> int:
+        reader, writer = await asyncio.open_connection(host, port)
+        acks = 0
+        for start in range(0, len(packets), 50):  # a logger with up to 50 uploads outstanding
+            chunk = packets[start:start + 50]
+            writer.write(b"".join(chunk))
+            await writer.drain()
+            got = b""
+            while got.count(b"\r\n") < len(chunk):
+                got += await reader.read(65536)
+            acks += got.count(b"CN=9014")
+        writer.close()
+        return acks
+
+    started = time.perf_counter()
+    acks = sum(await asyncio.gather(*(logger(p) for p in per)))
+    seconds = time.perf_counter() - started
+    await gw.stop()
+    report("gateway → JetStream, acknowledged", acks / seconds, "packets/s",
+           f"{acks} acks of {len(data)} sent, {connections} connections, {seconds:.1f} s")
+    started = time.perf_counter()
+    stats = await run_writer(log, lake, batch=5000, max_buffer=100_000, idle_exit=1.0)
+    seconds = time.perf_counter() - started - 1.0
+    report("JetStream → lake writer (one member)", stats.rows / seconds, "readings/s",
+           f"{stats.records} packets, {stats.rows} readings, {stats.files} files")
+    await log.close()
+
+
+def bulk_lake(root: Path, rows: int) -> int:
+    """``rows`` readings shaped like the writers' output, written directly with pyarrow (fast)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ecer.scale.lake.layout import file_name, partition_dir
+    from ecer.scale.lake.writer import schema
+
+    regions = ["昌邑区", "龙潭区", "船营区", "丰满区", "蛟河市", "桦甸市", "舒兰市", "磐石市", "永吉县"]
+    outlets = 20_000
+    packets = rows // 3
+    hours = max(1, packets // outlets)
+    rng = np.random.default_rng(9)
+    written = 0
+    seq = 1
+    per_month = max(1, hours // 12 + (hours % 12 > 0))
+    for month in range(1, 13):
+        h0, h1 = (month - 1) * per_month, min(hours, month * per_month)
+        if h0 >= h1:
+            break
+        n_pk = (h1 - h0) * outlets
+        mn_idx = np.tile(np.arange(outlets), h1 - h0)
+        hour = np.repeat(np.arange(h0, h1), outlets)
+        gas = mn_idx % 3 == 2
+        base = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+        times = (np.datetime64(base.replace(tzinfo=None), "ms") + (hour * 3600_000).astype("timedelta64[ms]"))
+        flow_cou = np.round(np.where(gas, rng.uniform(2e4, 1.5e5, n_pk), rng.uniform(3, 110, n_pk)), 2)
+        flow_avg = np.round(np.where(gas, rng.uniform(5, 40, n_pk), rng.uniform(1, 30, n_pk)), 2)
+        codes = [("w00000", "a00000"), ("w01018", "a21002"), ("w21003", "a24088")]
+        region_idx = mn_idx % len(regions)
+        seqs = seq + np.arange(n_pk)
+        seq += n_pk
+        parts = []
+        for k, (w, a) in enumerate(codes):
+            avg = np.round(rng.uniform(0.1, 120, n_pk), 2) if k else flow_avg
+            cou = flow_cou if k == 0 else np.full(n_pk, np.nan)
+            parts.append(dict(seq=seqs, mn_idx=mn_idx, region_idx=region_idx, time=times,
+                              code=np.where(gas, a, w), avg=avg, cou=cou))
+        cat = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        flow_avg3, flow_cou3 = np.tile(flow_avg, 3), np.tile(flow_cou, 3)
+        for r, region in enumerate(regions):
+            sel = cat["region_idx"] == r
+            n = int(sel.sum())
+            table = pa.table({
+                "seq": pa.array(cat["seq"][sel]), "mn": pa.array([f"{0x0100 << 80 | int(i):024X}" for i in cat["mn_idx"][sel]]),
+                "region": pa.array([region] * n), "month": pa.array([f"2024-{month:02d}"] * n), "cn": pa.array(["2061"] * n),
+                "data_time": pa.array(cat["time"][sel]).cast(pa.timestamp("ms", tz="UTC")),
+                "code": pa.array(cat["code"][sel]), "rtd": pa.nulls(n, pa.float64()), "min": pa.nulls(n, pa.float64()),
+                "avg": pa.array(cat["avg"][sel]), "max": pa.nulls(n, pa.float64()),
+                "cou": pa.array(cat["cou"][sel], from_pandas=True), "zs_rtd": pa.nulls(n, pa.float64()),
+                "zs_avg": pa.nulls(n, pa.float64()), "flag": pa.array(["N"] * n),
+                "flow_avg": pa.array(flow_avg3[sel]), "flow_cou": pa.array(flow_cou3[sel]), "qn": pa.nulls(n, pa.string()),
+            }, schema=schema())
+            directory = root / partition_dir(f"2024-{month:02d}", region)
+            directory.mkdir(parents=True, exist_ok=True)
+            pq.write_table(table.sort_by([("mn", "ascending"), ("code", "ascending"), ("data_time", "ascending")]),
+                           directory / file_name(int(cat["seq"].min()), int(cat["seq"].max()), 0, 1),
+                           compression="zstd", row_group_size=1 << 20)
+            written += n
+    return written
+
+
+def timed(name: str, rows: int, fn) -> list:
+    started = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - started
+    report(f"aggregate {rows:,} readings: {name}", seconds, "s", f"{rows / seconds / 1e6:.1f} M readings/s")
+    return result
+
+
+def postgres_path(lake: Path, rows_cap: int) -> None:
+    """The same figures in PostgreSQL: COPY the rows into a table, run the query (DISTINCT ON for min_by)."""
+    import duckdb
+    import psycopg
+
+    conninfo = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    con = duckdb.connect()
+    glob = f"{lake}/month=2024-*/*/*.parquet"
+    n = min(rows_cap, con.execute(f"select count(*) from read_parquet('{glob}')").fetchone()[0])
+    path = Path(tempfile.mkdtemp()) / "rows.csv"
+    con.execute(f"copy (select seq, mn, region, month, cn, data_time, code, avg, cou, flag, flow_avg, flow_cou "
+                f"from read_parquet('{glob}') limit {n}) to '{path}' (format csv)")
+    with psycopg.connect(conninfo, autocommit=True) as pg:
+        pg.execute("drop table if exists bench_lake_readings")
+        pg.execute("create unlogged table bench_lake_readings (seq bigint, mn text, region text, month text, cn text, "
+                   "data_time timestamptz, code text, avg float8, cou float8, flag text, flow_avg float8, flow_cou float8)")
+        started = time.perf_counter()
+        with pg.cursor().copy("copy bench_lake_readings from stdin (format csv)") as copy, path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+        report("PostgreSQL COPY of the same rows", n / (time.perf_counter() - started), "rows/s", f"{n:,} rows")
+        sql = accounting_sql(2024, DEFAULT_CODES, "bench_lake_readings")
+        _head, tail = sql.split("), v AS (", 1)
+        dedup = ("WITH k AS (SELECT DISTINCT ON (mn, data_time, code) mn, data_time, code, region, month, avg, cou, "
+                 "flag, flow_avg, flow_cou FROM bench_lake_readings WHERE cn = '2061' AND month >= '2024-01' "
+                 f"AND month <= '2024-12' AND code IN ({', '.join(repr(c) for c in (*DEFAULT_CODES, *FLOWS))}) "
+                 "ORDER BY mn, data_time, code, seq")
+        pg_sql = dedup + "), v AS (" + tail
+        timed("PostgreSQL (same query)", n, lambda: pg.execute(pg_sql).fetchall())
+        pg.execute("drop table bench_lake_readings")
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def standalone(work: Path):
+    import pyspark
+
+    home = str(Path(pyspark.__file__).parent)
+    env = {**os.environ, "SPARK_HOME": home, "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_LOG_DIR": str(work)}
+    cls = f"{home}/bin/spark-class"
+    port = free_port()
+    procs = [subprocess.Popen([cls, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
+                               "--webui-port", str(free_port())], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        wait_port(port, 60)
+        for i in range(2):
+            procs.append(subprocess.Popen([cls, "org.apache.spark.deploy.worker.Worker", f"spark://127.0.0.1:{port}",
+                                           "--host", "127.0.0.1", "--cores", "1", "--memory", "6g", "--webui-port",
+                                           str(free_port()), "--work-dir", str(work / f"w{i}")],
+                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(5)
+        yield f"spark://127.0.0.1:{port}"
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--packets", type=int, default=20_000)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--rows", type=float, default=1e8)
+    parser.add_argument("--pg-rows", type=float, default=1e7)
+    parser.add_argument("--skip", default="", help="comma list of: ingest,duckdb,spark-local,spark-standalone,postgres")
+    args = parser.parse_args()
+    skip = set(args.skip.split(","))
+    work = Path(tempfile.mkdtemp(prefix="ecer-scale-bench-"))
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    try:
+        if "ingest" not in skip:
+            (node,) = _nodes(work, 1)
+            node.start(shutil.which("nats-server") or "/usr/sbin/nats-server", work / "nats.log")
+            try:
+                asyncio.run(ingest(node.url, str(work / "lake-ingest"), args.packets, args.connections))
+            finally:
+                node.kill()
+        lake = work / "lake"
+        started = time.perf_counter()
+        rows = bulk_lake(lake, int(args.rows))
+        report("synthetic lake written (pyarrow, not timed)", rows, "readings", f"{time.perf_counter() - started:.0f} s")
+        from ecer.scale.engines import duckdb_engine, spark_engine
+
+        results = {}
+        if "duckdb" not in skip:
+            results["duckdb"] = timed("DuckDB", rows, lambda: duckdb_engine.aggregate(str(lake), 2024))
+        if "spark-local" not in skip:
+            with spark_engine.session("local[2]", conf={"spark.driver.memory": "8g"}) as spark:
+                results["spark-local"] = timed("Spark local[2]", rows,
+                                               lambda: spark_engine.aggregate_with(spark, str(lake), 2024))
+        if "spark-standalone" not in skip:
+            with standalone(work / "spark") as master, spark_engine.session(
+                    master, conf={"spark.executor.memory": "5g", "spark.cores.max": "2"}) as spark:
+                results["spark-standalone"] = timed("Spark standalone (2 workers × 1 core)", rows,
+                                                    lambda: spark_engine.aggregate_with(spark, str(lake), 2024))
+        if len({tuple(v) for v in results.values()}) > 1:
+            print("ENGINES DISAGREE", flush=True)
+        elif results:
+            print(f"engines agree on {len(next(iter(results.values())))} totals", flush=True)
+        if "postgres" not in skip:
+            postgres_path(lake, int(args.pg_rows))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""Run the accounting query with Spark SQL: local mode, or a standalone cluster (the nation).
+
+``master`` is ``local[N]`` or ``spark://host:7077``. Only SQL runs, no Python UDF, so executors
+need no Python. The lake path must be readable by every executor (the same mount, or s3a://).
+Partition discovery is off (``recursiveFileLookup``): month and region are columns in the files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ecer.scale import require
+from ecer.scale.engines.accounting import DEFAULT_CODES, Total, accounting_sql, combine
+
+
+@contextmanager
+def session(master: str = "local[*]", *, app: str = "ecer-lake", conf: dict[str, str] | None = None) -> Iterator[Any]:
+    """A SparkSession with the settings the accounting relies on; stopped on exit."""
+    sql = require("pyspark.sql")
+    host = os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = (sql.SparkSession.builder.master(master).appName(app)
+               .config("spark.driver.host", host)  # executors call back here (not "localhost", which may be ::1)
+               .config("spark.driver.bindAddress", host)
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.ansi.enabled", "true")
+               .config("spark.sql.shuffle.partitions", "8"))
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        yield spark
+    finally:
+        spark.stop()
+
+
+def aggregate_with(spark: Any, lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES) -> list[Total]:
+    path = f"{lake.rstrip('/')}/month={int(year):04d}-*"
+    frame = spark.read.option("recursiveFileLookup", "true").option("pathGlobFilter", "*.parquet").parquet(path)
+    frame.createOrReplaceTempView("readings")
+    rows = spark.sql(accounting_sql(year, codes, "readings")).collect()
+    return combine(tuple(row) for row in rows)
+
+
+def aggregate(lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *, master: str = "local[*]") -> list[Total]:
+    with session(master) as spark:
+        return aggregate_with(spark, lake, year, codes)

@@ -1,0 +1,1 @@
+"""The Parquet lake: one row per reading, partitioned by month and region, named by log range."""

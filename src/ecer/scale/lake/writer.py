@@ -1,0 +1,149 @@
+"""Lake writers: durable consumers of the log that write Parquet and acknowledge afterwards.
+
+A group of ``members`` writers shares the outlets by CRC-32 of the MN (``rows.share_of``). Each
+member has its own durable consumer (``lake-w<member>of<members>``) that reads the accepted
+subjects in log order and keeps only its share, so an outlet's records are always handled by one
+writer, in order. A member buffers records until a log window closes, the buffer is full, or
+``flush_seconds`` passed; it then decodes the batch, writes one file per (month, region, window)
+— sorted by outlet, pollutant and time — and only when every file is complete acknowledges the
+last record (``AckPolicy.ALL``). After a crash the unacknowledged records come again and rewrite
+the same window files.
+
+Paths go through pyarrow's filesystem layer: a local directory or ``s3://bucket/prefix``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ecer.scale import require
+from ecer.scale.lake.layout import WINDOW, file_name, partition_dir, window_of
+from ecer.scale.lake.rows import COLUMNS, record_rows
+from ecer.scale.log.base import Log, Record
+
+log = logging.getLogger("ecer.scale.lake")
+
+SORT_KEYS = [("mn", "ascending"), ("code", "ascending"), ("data_time", "ascending"), ("seq", "ascending")]
+
+
+def schema() -> Any:
+    pa = require("pyarrow")
+    f64 = pa.float64()
+    types = {"seq": pa.int64(), "data_time": pa.timestamp("ms", tz="UTC")}
+    floats = {"rtd", "min", "avg", "max", "cou", "zs_rtd", "zs_avg", "flow_avg", "flow_cou"}
+    return pa.schema([(name, types.get(name, f64 if name in floats else pa.string())) for name in COLUMNS])
+
+
+def open_root(root: str) -> tuple[Any, str]:
+    """(pyarrow filesystem, path inside it) for a local directory or an ``s3://`` URI."""
+    fs = require("pyarrow.fs")
+    if "://" in root:
+        filesystem, path = fs.FileSystem.from_uri(root)
+        return filesystem, path.rstrip("/")
+    return fs.LocalFileSystem(), str(Path(root).resolve())
+
+
+@dataclass
+class WriterStats:
+    records: int = 0
+    rows: int = 0
+    files: int = 0
+    flushes: int = 0
+    write_seconds: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {k: v for k, v in self.__dict__.items() if k != "started"}
+
+
+class LakeFiles:
+    """Synchronous part: records → Parquet files (runs on a worker thread)."""
+
+    def __init__(self, root: str, member: int = 0, members: int = 1, window: int = WINDOW) -> None:
+        if not 0 <= member < members:
+            raise ValueError("member must satisfy 0 <= member < members")
+        self.fs, self.base = open_root(root)
+        self.member, self.members, self.window = member, members, window
+        self.fs.create_dir(self.base, recursive=True)
+
+    def write(self, records: Sequence[Record]) -> tuple[int, list[str]]:
+        """Write the rows of ``records``; returns (rows written, files written)."""
+        pa = require("pyarrow")
+        pc = require("pyarrow.compute")
+        columns = record_rows(records, self.member, self.members)
+        if not columns["seq"]:
+            return 0, []
+        table = pa.Table.from_pydict(columns, schema=schema())
+        groups: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        for index, (month, region, seq) in enumerate(zip(columns["month"], columns["region"], columns["seq"],
+                                                         strict=True)):
+            groups[(str(month), str(region), window_of(int(seq), self.window)[0])].append(index)
+        written = []
+        for (month, region, first), indices in sorted(groups.items()):
+            part = table.take(pa.array(indices, pa.int64()))
+            directory = f"{self.base}/{partition_dir(month, region)}"
+            path = f"{directory}/{file_name(first, first + self.window - 1, self.member, self.members)}"
+            existing = self._read(path)
+            if existing is not None:  # the window again: keep what is not being rewritten, add the new
+                keep = pc.invert(pc.is_in(existing["seq"], value_set=part["seq"]))
+                part = pa.concat_tables([existing.filter(keep), part])
+            self._write(directory, path, part.sort_by(SORT_KEYS))
+            written.append(path)
+        return table.num_rows, written
+
+    def _read(self, path: str) -> Any:
+        fs = require("pyarrow.fs")
+        pq = require("pyarrow.parquet")
+        if self.fs.get_file_info(path).type != fs.FileType.File:
+            return None
+        return pq.read_table(path, filesystem=self.fs, schema=schema())
+
+    def _write(self, directory: str, path: str, table: Any) -> None:
+        pq = require("pyarrow.parquet")
+        self.fs.create_dir(directory, recursive=True)
+        temporary = f"{directory}/_tmp-{uuid.uuid4().hex}"  # readers skip names starting with _
+        pq.write_table(table, temporary, filesystem=self.fs, compression="zstd", row_group_size=1 << 20)
+        self.fs.move(temporary, path)  # complete file appears at once (a rename on local disks)
+
+
+async def run_writer(log_: Log, root: str, *, member: int = 0, members: int = 1, batch: int = 5000,
+                     max_buffer: int = 200_000, flush_seconds: float = 5.0, window: int = WINDOW,
+                     idle_exit: float | None = None, stop: asyncio.Event | None = None,
+                     stats: WriterStats | None = None) -> WriterStats:
+    """Consume, write, acknowledge; until ``stop`` is set, or ``idle_exit`` seconds pass with nothing new."""
+    files = LakeFiles(root, member, members, window)
+    stats = stats or WriterStats()
+    consumer = await log_.consumer(f"lake-w{member}of{members}", "hj212.>")
+    loop = asyncio.get_running_loop()
+    buffer: list[Record] = []
+    first_at = last_data = time.monotonic()
+    while True:
+        records = await consumer.fetch(batch, timeout=0.5)
+        now = time.monotonic()
+        if records:
+            if not buffer:
+                first_at = now
+            buffer.extend(records)
+            last_data = now
+        done = (stop is not None and stop.is_set()) or (idle_exit is not None and now - last_data >= idle_exit)
+        if buffer and (not records or done or len(buffer) >= max_buffer or now - first_at >= flush_seconds
+                       or window_of(buffer[0].seq, window) != window_of(buffer[-1].seq, window)):
+            started = time.perf_counter()
+            rows, paths = await loop.run_in_executor(None, files.write, buffer)
+            await consumer.ack(buffer[-1])  # every file holding these records is complete
+            stats.write_seconds += time.perf_counter() - started
+            stats.records += len(buffer)
+            stats.rows += rows
+            stats.files += len(paths)
+            stats.flushes += 1
+            buffer = []
+        if done and not buffer:
+            return stats

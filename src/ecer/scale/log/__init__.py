@@ -1,0 +1,1 @@
+"""The durable log behind a small interface (``base.Log``); JetStream is the one implementation."""

@@ -1,0 +1,79 @@
+"""What the gateway and the lake writers need from a durable log, and nothing more.
+
+Two operations, so that a deployment could put Kafka (idempotent producer + consumer groups) in
+JetStream's place:
+
+* ``publish(subject, data, msg_id)`` returns only once the log has *stored* the message (for
+  JetStream: the PubAck after the stream's replicas agreed). The message id makes a retry or a
+  device's retransmission idempotent within the log's deduplication window.
+* a durable ``Consumer`` that hands out records in log order and is told, with ``ack``, that every
+  record up to and including a given one has been made durable elsewhere (the Parquet file is
+  complete). Records not acknowledged are handed out again after a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The log's receipt for one published message."""
+
+    seq: int  # position in the log (JetStream stream sequence), 1-based
+    duplicate: bool  # the message id was seen within the deduplication window: not stored again
+
+
+@dataclass(frozen=True)
+class Record:
+    """One message as a consumer receives it."""
+
+    subject: str
+    data: bytes
+    seq: int  # the log position: names the lake files (``lake.layout``)
+    handle: object = None  # implementation's acknowledgement handle
+
+
+class Consumer(Protocol):
+    async def fetch(self, max_records: int, timeout: float) -> list[Record]:
+        """Up to ``max_records`` records in log order; ``[]`` when none arrived within ``timeout`` [s]."""
+        ...
+
+    async def ack(self, upto: Record) -> None:
+        """Everything delivered up to and including ``upto`` is durable downstream."""
+        ...
+
+
+class Log(Protocol):
+    async def publish(self, subject: str, data: bytes, msg_id: str) -> Stored:
+        """Store one message; returns after the log confirmed it (raises otherwise)."""
+        ...
+
+    async def publish_unique(self, subject: str, data: bytes) -> Stored:
+        """Store a message with no deduplication (refused packets: every one is kept)."""
+        ...
+
+    async def consumer(self, name: str, subject_filter: str) -> Consumer:
+        """A durable consumer: its position survives restarts of the reader and of the log."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+def check_servers(url: str) -> list[str]:
+    """``nats://h1:4222,nats://h2:4222`` → list of server URLs; raises ``ValueError`` when malformed."""
+    servers = [part.strip() for part in url.split(",") if part.strip()]
+    if not servers:
+        raise ValueError("empty log URL")
+    for server in servers:
+        scheme, sep, rest = server.partition("://")
+        if scheme not in ("nats", "tls") or not sep or not rest:
+            raise ValueError(f"not a nats:// URL: {server}")
+    return servers
+
+
+def as_sequence(records: Sequence[Record]) -> tuple[int, int]:
+    """First and last log position of a non-empty batch."""
+    return records[0].seq, records[-1].seq

@@ -1,0 +1,148 @@
+"""The ``Log`` on NATS JetStream: one file-backed stream, durable pull consumers.
+
+* Stream ``HJ212`` holds subjects ``hj212.<region>.<MN>`` (accepted packets, raw bytes as received)
+  and ``hj212q.<reason>`` (refused packets, kept for the quarantine). Its duplicate window drops a
+  second message with the same ``Nats-Msg-Id`` (``MN|CN|DataTime|PNO``), so a device that sends a
+  packet again, or a gateway that retries after a lost PubAck, stores it once.
+* ``publish`` waits for the PubAck; in a cluster that is after the stream's replicas agreed. While
+  a new stream leader is being elected the request times out or finds no responder: it is retried
+  with the same message id (so a retry never duplicates) until ``publish_deadline``.
+* Consumers are durable pull consumers with ``AckPolicy.ALL``: acknowledging a record acknowledges
+  everything delivered before it, which is exactly "the file holding these records is complete".
+
+References
+----------
+.. [1] NATS JetStream: streams (``duplicate_window``, ``Nats-Msg-Id``), consumers (``AckAll``,
+   ``max_ack_pending``, ``ack_wait``), https://docs.nats.io/nats-concepts/jetstream
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ecer.domain.errors import EcerError
+from ecer.scale import require
+from ecer.scale.log.base import Record, Stored, check_servers
+
+STREAM = "HJ212"
+SUBJECTS = ["hj212.>", "hj212q.>"]
+ACCEPTED = "hj212.>"  # what the lake writers read
+DEDUP_WINDOW = 120.0  # s: a retransmission later than this is stored again (the lake dedupes by key)
+
+
+@dataclass
+class StreamOptions:
+    replicas: int = 1
+    dedup_window: float = DEDUP_WINDOW
+    max_age: float | None = None  # s; None keeps everything (size it for the replay horizon)
+    publish_deadline: float = 30.0  # s of retrying one publish (leader election takes a few seconds)
+    request_timeout: float = 2.0  # s for one PubAck
+
+
+class JetStreamConsumer:
+    def __init__(self, sub: Any) -> None:
+        self._sub = sub
+
+    async def fetch(self, max_records: int, timeout: float) -> list[Record]:
+        errors = require("nats.errors")
+        try:
+            msgs = await self._sub.fetch(max_records, timeout=timeout)
+        except (errors.TimeoutError, TimeoutError):  # nothing within ``timeout``
+            return []
+        return [Record(m.subject, m.data, m.metadata.sequence.stream, m) for m in msgs]
+
+    async def ack(self, upto: Record) -> None:
+        await upto.handle.ack_sync()  # type: ignore[attr-defined]
+
+
+class JetStreamLog:
+    """``await JetStreamLog.connect("nats://127.0.0.1:4222")``; the stream is created when missing."""
+
+    def __init__(self, nc: Any, options: StreamOptions) -> None:
+        self.nc = nc
+        self.js = nc.jetstream(timeout=options.request_timeout)
+        self.options = options
+
+    @classmethod
+    async def connect(cls, url: str, options: StreamOptions | None = None, *, create: bool = True) -> JetStreamLog:
+        nats = require("nats")
+        try:
+            servers = check_servers(url)
+        except ValueError as exc:
+            raise EcerError("SCALE_LOG_URL_INVALID", str(exc)) from exc
+        try:
+            nc = await nats.connect(servers=servers, connect_timeout=3, max_reconnect_attempts=-1,
+                                    reconnect_time_wait=0.2, allow_reconnect=True)
+        except Exception as exc:  # no server answered
+            raise EcerError("SCALE_LOG_UNREACHABLE", f"{url}: {exc.__class__.__name__} {exc}") from exc
+        log = cls(nc, options or StreamOptions())
+        if create:
+            await log.ensure_stream()
+        return log
+
+    async def ensure_stream(self) -> None:
+        api = require("nats.js.api")
+        errors = require("nats.js.errors")
+        config = api.StreamConfig(
+            name=STREAM, subjects=SUBJECTS, storage=api.StorageType.FILE,
+            num_replicas=self.options.replicas, duplicate_window=self.options.dedup_window,
+            max_age=self.options.max_age)
+        deadline = time.monotonic() + self.options.publish_deadline
+        while True:
+            try:
+                try:
+                    await self.js.stream_info(STREAM)
+                except errors.NotFoundError:
+                    await self.js.add_stream(config)
+                return
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)  # a fresh cluster has no meta leader for a moment
+
+    async def publish(self, subject: str, data: bytes, msg_id: str) -> Stored:
+        errors = require("nats.errors")
+        js_errors = require("nats.js.errors")
+        deadline = time.monotonic() + self.options.publish_deadline
+        headers = {"Nats-Msg-Id": msg_id}
+        while True:
+            try:
+                ack = await self.js.publish(subject, data, headers=dict(headers),
+                                            timeout=self.options.request_timeout)
+                return Stored(ack.seq, bool(ack.duplicate))
+            except (errors.TimeoutError, errors.NoRespondersError, js_errors.NoStreamResponseError,
+                    js_errors.ServiceUnavailableError, errors.ConnectionReconnectingError,
+                    errors.ConnectionClosedError, js_errors.APIError) as exc:
+                if time.monotonic() > deadline or isinstance(exc, js_errors.BadRequestError):
+                    raise EcerError("SCALE_LOG_NOT_STORED", f"{subject} {msg_id}: {exc!r}") from exc
+                await asyncio.sleep(0.1)
+
+    async def publish_unique(self, subject: str, data: bytes) -> Stored:
+        """Store a message without deduplication (refused packets: every one is kept)."""
+        ack = await self.js.publish(subject, data, timeout=self.options.request_timeout)
+        return Stored(ack.seq, False)
+
+    async def consumer(self, name: str, subject_filter: str = ACCEPTED, *, max_ack_pending: int = 200_000,
+                       ack_wait: float = 120.0) -> JetStreamConsumer:
+        api = require("nats.js.api")
+        config = api.ConsumerConfig(ack_policy=api.AckPolicy.ALL, deliver_policy=api.DeliverPolicy.ALL,
+                                    max_ack_pending=max_ack_pending, ack_wait=ack_wait,
+                                    filter_subject=subject_filter)
+        sub = await self.js.pull_subscribe(subject_filter, durable=name, stream=STREAM, config=config,
+                                           pending_msgs_limit=max_ack_pending * 2)
+        return JetStreamConsumer(sub)
+
+    async def stream_state(self) -> dict[str, int]:
+        info = await self.js.stream_info(STREAM)
+        return {"messages": info.state.messages, "first_seq": info.state.first_seq,
+                "last_seq": info.state.last_seq}
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.nc.flush(timeout=2)
+        with contextlib.suppress(Exception):
+            await self.nc.close()
