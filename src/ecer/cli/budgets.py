@@ -29,9 +29,13 @@ def status(
         return
     print_table(f"{year} 年用能预算（吨标准煤，等价值）", ["类型", "地区", "单位/项目", "预算", "已用", "预测全年", "剩余空间",
                                                 "状态"],
-                [[r["scope"], r["region"], r.get("name") or r.get("project") or "", r.get("budget_tce"),
-                  r.get("to_date_tce"), r.get("forecast_tce"), r.get("room_tce", r.get("remaining_tce")),
-                  r.get("level_zh")] for r in rows])
+                [[r["scope"], r["region"], r.get("name") or r.get("project") or "", _fmt(r.get("budget_tce")),
+                  _fmt(r.get("to_date_tce")), _fmt(r.get("forecast_tce")),
+                  _fmt(r.get("room_tce", r.get("remaining_tce"))), r.get("level_zh")] for r in rows])
+
+
+def _fmt(value: object) -> str | None:
+    return None if value is None else f"{value:,.0f}"
 
 
 def allocate(

@@ -139,7 +139,7 @@ def _write(out: Path, name: str, title: str, sheet: str, columns: Any, rows: lis
 
 
 def budget_rows(url: str) -> list[list[Any]]:
-    """Region budgets 3 % above 2023's reported energy; unit budgets near 2023's 等价值 use (tight for cement)."""
+    """Region budgets 6 % above 2023's reported energy; unit budgets near 2023's 等价值 use (tight for cement)."""
     from ecer.domain.energy.periods import Period
     from ecer.services.key_units import monthly_primary_tce
     from ecer.storage.db import session_scope
@@ -153,7 +153,7 @@ def budget_rows(url: str) -> list[list[Any]]:
         for region in sorted({u[4] for u in UNITS}):
             year = stats.get(region, {}).get((2023, Period.YEAR))
             if year is not None and year.energy_10k_tce is not None:
-                rows.append([2024, "地区", region, None, None, _q(year.energy_10k_tce * 10000 * Decimal("1.03"), "1000"),
+                rows.append([2024, "地区", region, None, None, _q(year.energy_10k_tce * 10000 * Decimal("1.06"), "1000"),
                              NOTE[:20]])
         for n, _name, *_rest in UNITS:
             unit = unit_by_code(session, demo_code(n))

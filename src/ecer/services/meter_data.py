@@ -46,23 +46,24 @@ def upload_readings(session: Session, unit: KeyUnit, items: Sequence[dict[str, A
     meters = store.meters_of(session, unit.id)
     problems: list[Problem] = []
     incoming = []
+    factors: dict[tuple[str, str], Decimal] = {}  # (given unit, meter unit) → factor; pint once per pair
     for n, item in enumerate(items):
-        where = Location(field=f"readings[{n}]", value=item.get("meter"))
         meter = meters.get(str(item.get("meter")))
+        where = None if meter is not None and item.get("period") in PERIODS else _where(n, item)
         if meter is None:
-            problems.append(Problem("METER_UNKNOWN", str(item.get("meter")), where))
+            problems.append(Problem("METER_UNKNOWN", str(item.get("meter")), where))  # type: ignore[arg-type]
             continue
         if item.get("period") not in PERIODS:
-            problems.append(Problem("INPUT_INVALID", f"period 应为 day 或 month：{item.get('period')!r}", where))
+            problems.append(Problem("INPUT_INVALID", f"period 应为 day 或 month：{item.get('period')!r}",
+                                    where))  # type: ignore[arg-type]
             continue
         try:
-            amount = quantity(item["value"], str(item["unit"]))
-            target = parse_unit(meter.unit)
-            if amount.dimensionality != target.dimensionality:
-                raise EcerError("UNIT_MISMATCH", f"计量器具 {meter.code} 以 {meter.unit} 计量，收到 {item['unit']}")
-            value = Decimal(str(amount.to(target).magnitude)).normalize()
+            pair = (str(item["unit"]), meter.unit)
+            if pair not in factors:
+                factors[pair] = _factor(*pair, meter.code)
+            value = _plain(Decimal(str(item["value"])) * factors[pair])
         except EcerError as exc:
-            problems.extend(Problem(p.code, p.detail, where) for p in exc.problems)
+            problems.extend(Problem(p.code, p.detail, _where(n, item)) for p in exc.problems)
             continue
         at = item["at"]
         if isinstance(at, str):
@@ -73,6 +74,25 @@ def upload_readings(session: Session, unit: KeyUnit, items: Sequence[dict[str, A
     result = store.ingest(session, unit.id, incoming, meters, token_id)
     return {"received": result.received, "stored": result.stored, "duplicates": result.duplicates,
             "conflicts": [{**c, "code": "READING_CONFLICT"} for c in result.conflicts]}
+
+
+def _where(n: int, item: dict[str, Any]) -> Location:
+    return Location(field=f"readings[{n}]", value=item.get("meter"))
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Without trailing zeros and without an exponent (100, not 1E+2)."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value  # type: ignore[operator]
+
+
+def _factor(given: str, meter_unit: str, meter_code: str) -> Decimal:
+    """How many of the meter's unit one ``given`` unit is; refuses another dimension."""
+    amount = quantity(1, given)
+    target = parse_unit(meter_unit)
+    if amount.dimensionality != target.dimensionality:
+        raise EcerError("UNIT_MISMATCH", f"计量器具 {meter_code} 以 {meter_unit} 计量，收到 {given}")
+    return Decimal(str(amount.to(target).magnitude))
 
 
 def month_quality(session: Session, unit: KeyUnit, year: int, month: int) -> list[dict[str, Any]]:

@@ -32,7 +32,7 @@ def _discrepancy(d: domain.Discrepancy, **extra: Any) -> dict[str, Any]:
 
 
 def unit_meters_vs_reports(session: Session, unit: KeyUnit, year: int) -> list[dict[str, Any]]:
-    """Every month and carrier where the meters and the approved report differ by more than 5 %."""
+    """Every month and metered carrier where the meters and the approved report differ by more than 5 %."""
     months = approved_months(session, [unit.id], (year, year)).get(unit.id, {})
     found = []
     for (_, month), lines in sorted(months.items()):
@@ -45,9 +45,9 @@ def unit_meters_vs_reports(session: Session, unit: KeyUnit, year: int) -> list[d
                 k = coefficient(line.name)
                 amount = Decimal(str(line.as_quantity().to(parse_unit(k.unit)).magnitude))
                 reported[k.carrier] = reported.get(k.carrier, Decimal(0)) + amount
-        for carrier in sorted(set(metered) | set(reported)):
+        for carrier in sorted(metered):  # carriers without a registered meter have nothing to compare
             d = domain.compare(f"{unit.credit_code} {year}-{month:02d} {carrier}",
-                               ("meters", metered.get(carrier, Decimal(0))), ("report", reported.get(carrier)))
+                               ("meters", metered[carrier]), ("report", reported.get(carrier, Decimal(0))))
             if d is not None:
                 found.append(_discrepancy(d, kind="meters_vs_report", credit_code=unit.credit_code, year=year,
                                           month=month, carrier=carrier, unit=coefficient(carrier).unit))

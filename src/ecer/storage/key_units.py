@@ -179,10 +179,14 @@ class Meter(Base):
 
 
 class MeterReading(Base):
-    """A period total (day or month) of a meter; one row per (unit, meter, timestamp)."""
+    """A period total (day or month) of a meter; one row per (unit, meter, period, timestamp).
+
+    The period is part of the key: a meter's month total and its first day's total share the stamp
+    (the 1st, 00:00) and are different data items.
+    """
 
     __tablename__ = "meter_readings"
-    __table_args__ = (UniqueConstraint("unit_id", "meter_id", "at", name="unit_meter_at"),)
+    __table_args__ = (UniqueConstraint("unit_id", "meter_id", "period", "at", name="unit_meter_period_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("key_units.id"))

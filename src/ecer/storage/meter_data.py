@@ -1,4 +1,4 @@
-"""Meters, readings and gateway tokens: idempotent ingestion per (unit, meter, timestamp).
+"""Meters, readings and gateway tokens: idempotent ingestion per (unit, meter, period, timestamp).
 
 A reading whose key is already stored with the same value is skipped; with a different value it is
 refused as a conflict and the stored value kept (a correction goes through the monthly report).
@@ -61,10 +61,10 @@ def ingest(session: Session, unit_id: int, readings: Iterable[IncomingReading], 
            token_id: int | None = None) -> IngestResult:
     """Store new readings in one statement; skip repeats; list conflicts."""
     result = IngestResult()
-    batch: dict[tuple[int, dt.datetime], IncomingReading] = {}
+    batch: dict[tuple[int, str, dt.datetime], IncomingReading] = {}
     for r in readings:
         result.received += 1
-        key = (meters[r.meter].id, r.at)
+        key = (meters[r.meter].id, r.period, r.at)
         if key in batch:
             if batch[key].value != r.value:
                 result.conflicts.append({"meter": r.meter, "at": r.at, "value": r.value,
@@ -76,11 +76,11 @@ def ingest(session: Session, unit_id: int, readings: Iterable[IncomingReading], 
     if not batch:
         return result
     meter_ids = sorted({k[0] for k in batch})
-    times = [k[1] for k in batch]
+    times = [k[2] for k in batch]
     existing = {
-        (row.meter_id, row.at): row.value
+        (row.meter_id, row.period, row.at): row.value
         for row in session.execute(
-            select(MeterReading.meter_id, MeterReading.at, MeterReading.value).where(
+            select(MeterReading.meter_id, MeterReading.period, MeterReading.at, MeterReading.value).where(
                 MeterReading.unit_id == unit_id, MeterReading.meter_id.in_(meter_ids),
                 MeterReading.at.between(min(times), max(times))))
     }
