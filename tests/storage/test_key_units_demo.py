@@ -1,0 +1,43 @@
+"""The key-unit demo goes through the normal importers and contains the faults the checks should find."""
+
+from sqlalchemy import func, select
+
+from ecer.demo import key_units as demo
+from ecer.demo import statistics as demo_statistics
+from ecer.storage.db import session_scope
+from ecer.storage.key_units import EnergyReportRevision, KeyUnit, MeterReading
+from ecer.storage.models import ImportBatch
+from tests.conftest import run_cli
+
+
+def test_demo_units_reports_meters_and_findings(db, tmp_path):
+    env = {"ECER_DATABASE_URL": db}
+    demo_statistics.import_demo(db, tmp_path)
+    summary = demo.import_demo(db, tmp_path)
+    assert [s["kind"] for s in summary] == ["units", "energy-reports", "two-high", "budgets", "meter-readings"]
+    with session_scope(db) as s:
+        assert s.scalar(select(func.count()).select_from(KeyUnit)) == 6
+        assert s.scalar(select(func.count()).select_from(EnergyReportRevision)) == 6 * 24
+        # 6 meters × 731 days − 5 outage days, plus 6 × 24 month totals
+        assert s.scalar(select(func.count()).select_from(MeterReading)) == 6 * 731 - 5 + 6 * 24
+        assert set(s.scalars(select(ImportBatch.channel))) == {"demo"}
+    assert demo.import_demo(db, tmp_path)[-1]["rows_added"] == 0  # idempotent
+
+    cement = run_cli("units", "quality", demo.demo_code(3), "--year", "2024", "--month", "2", "--json", env=env)
+    row = cement.json()[0]
+    assert (row["daily_readings"], row["expected_days"], row["completeness_ok"]) == (24, 29, False)
+    fibre = run_cli("units", "quality", demo.demo_code(5), "--year", "2024", "--month", "3", "--json", env=env)
+    assert fibre.json()[0]["bad_timestamps"] == 1  # 15 March stamped 00:03
+
+    found = run_cli("units", "reconcile", "--year", "2024", "--json", env=env).json()[0]
+    assert [(d["credit_code"], d["month"], d["carrier"]) for d in found["meters_vs_reports"]] == [
+        (demo.demo_code(6), 7, "electricity")]
+    assert found["meters_vs_reports"][0]["relative"] == 0.08
+    assert not any(r["discrepancy"] for r in found["units_vs_statistics"])
+
+    dc = run_cli("units", "show", demo.demo_code(6), "--year", "2024", "--json", env=env).json()[0]
+    assert dc["products"][0]["efficiency_class"] == "benchmark" and dc["products"][0]["pue_ok_new_large"] is True
+    assert dc["budget"]["level"] in ("ok", "attention")
+    projects = {p["name"]: p for p in run_cli("twohigh", "list", "--year", "2024", "--json", env=env).json()}
+    ethylene = projects["演示石化 乙烯扩能（拟建）"]
+    assert ethylene["handling_class"] == "reject" and ethylene["exceeds_room"] is True
