@@ -41,3 +41,23 @@ def test_demo_units_reports_meters_and_findings(db, tmp_path):
     projects = {p["name"]: p for p in run_cli("twohigh", "list", "--year", "2024", "--json", env=env).json()}
     ethylene = projects["演示石化 乙烯扩能（拟建）"]
     assert ethylene["handling_class"] == "reject" and ethylene["exceeds_room"] is True
+
+
+def test_benchmark_shares_and_annual_report_on_the_demo(db, tmp_path):
+    env = {"ECER_DATABASE_URL": db}
+    demo_statistics.import_demo(db, tmp_path)
+    demo.import_demo(db, tmp_path)
+    shares = {(r["industry_code"], r["region"]): r
+              for r in run_cli("units", "benchmarks", "--year", "2024", "--json", env=env).json()}
+    assert shares[("C3011", "磐石市")]["share_at_benchmark"] == 1 and shares[("C3011", "磐石市")]["meets_target"]
+    assert shares[("C3110", "经开区")]["share_at_benchmark"] == 0  # blast furnace between benchmark and baseline
+    assert shares[("C3110", "经开区")]["meets_target"] is False
+
+    code = demo.demo_code(3)
+    partial = run_cli("units", "annual-report", code, "--year", "2024", "--management", "能源管理体系已认证",
+                      "--json", env=env).json()[0]
+    assert partial["narrative"]["management"] == "能源管理体系已认证" and partial["complete"] is False
+    full = run_cli("units", "annual-report", code, "--year", "2024", "--projects", "余热发电改造",
+                   "--problems", "冬季停窑", "--plans", "2025年实施窑系统节能改造", "--json", env=env).json()[0]
+    assert full["complete"] is True and full["months_reported"] == 12
+    assert full["category"] == "national" and full["category_basis"] == "report"

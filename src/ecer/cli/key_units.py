@@ -1,4 +1,4 @@
-"""``ecer units add|list|show|reports|review|benchmarks|quality|reconcile`` and ``ecer template|import units|energy-reports``.
+"""``ecer units add|list|show|reports|review|annual-report|benchmarks|quality|reconcile`` and ``ecer template|import units|energy-reports``.
 
 ``register`` also attaches the other key-unit command modules (two-high projects, budgets, gateway
 tokens), so the capability is one line in ``commands_registry.MODULES``.
@@ -207,6 +207,44 @@ def benchmark_shares(
                   _fmt(r["capacity_unclassified"]), _pct(r["share_at_benchmark"]), r["meets_target"]] for r in rows])
 
 
+def annual_report(
+    credit_code: Annotated[str, typer.Argument(help="统一社会信用代码")],
+    year: Annotated[int, typer.Option("--year", help="年份")],
+    management: Annotated[str | None, typer.Option("--management", help="能源管理及节能措施")] = None,
+    projects: Annotated[str | None, typer.Option("--projects", help="节能改造项目")] = None,
+    problems: Annotated[str | None, typer.Option("--problems", help="存在问题")] = None,
+    plans: Annotated[str | None, typer.Option("--plans", help="下一步计划")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """年度能源利用状况报告：由已审核月报汇总的数据与文字部分；给出文字选项即保存。"""
+    from ecer.services.key_units import unit_year
+    from ecer.storage.db import session_scope
+    from ecer.storage.energy_reports import NARRATIVE_FIELDS, narrative, set_narrative
+    from ecer.storage.key_unit_registry import unit_by_code
+    from ecer.storage.models import AuditEntry
+
+    given = {k: v for k, v in (("management", management), ("projects", projects), ("problems", problems),
+                               ("plans", plans)) if v is not None}
+    actor = config.current_user()
+    with session_scope(config.database_url()) as session:
+        unit = unit_by_code(session, credit_code)
+        if given and set_narrative(session, unit.id, year, given, actor):
+            session.add(AuditEntry(actor=actor, action="units.annual-report", target=unit.credit_code,
+                                   detail={"year": year, "fields": sorted(given)}))
+        report = unit_year(session, unit, year)
+        record = narrative(session, unit.id, year)
+        report["narrative"] = {f: getattr(record, f) if record else None for f in NARRATIVE_FIELDS}
+        report["complete"] = report["months_reported"] == 12 and all(report["narrative"].values())
+    if json_output:
+        print_json([report])
+        return
+    _print_summary(report)
+    labels = {"management": "能源管理及节能措施", "projects": "节能改造项目", "problems": "存在问题", "plans": "下一步计划"}
+    for key, label in labels.items():
+        console().print(f"[bold]{label}[/]：{report['narrative'][key] or '（未填写）'}")
+    console().print("报告完整" if report["complete"] else "报告不完整：须有12个月已审核月报及全部文字部分")
+
+
 def data_quality(
     credit_code: Annotated[str, typer.Argument(help="统一社会信用代码")],
     year: Annotated[int, typer.Option("--year", help="年份")],
@@ -288,6 +326,7 @@ def register(app: typer.Typer) -> None:
     units_app.command("reports")(list_reports)
     units_app.command("review")(review_report)
     units_app.command("benchmarks")(benchmark_shares)
+    units_app.command("annual-report")(annual_report)
     units_app.command("quality")(data_quality)
     units_app.command("reconcile")(reconcile)
     app.add_typer(units_app, name="units")

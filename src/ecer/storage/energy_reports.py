@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ecer.domain.energy.reports import Item, ReportLine
 from ecer.domain.errors import EcerError
 from ecer.importers.key_units import MonthRows
-from ecer.storage.key_units import EnergyReportLine, EnergyReportRevision
+from ecer.storage.key_units import AnnualReportNarrative, EnergyReportLine, EnergyReportRevision
 from ecer.storage.models import ImportBatch
 from ecer.storage.statistics import TRANSITIONS
 
@@ -104,3 +104,29 @@ def approved_months(session: Session, unit_ids: list[int] | None = None,
     for (unit_id, year, month), rev_id in latest.items():
         result[unit_id][(year, month)] = by_revision.get(rev_id, [])
     return dict(result)
+
+
+NARRATIVE_FIELDS = ("management", "projects", "problems", "plans")
+
+
+def narrative(session: Session, unit_id: int, year: int) -> AnnualReportNarrative | None:
+    query = select(AnnualReportNarrative).where(AnnualReportNarrative.unit_id == unit_id,
+                                                AnnualReportNarrative.year == year)
+    return session.scalars(query).first()
+
+
+def set_narrative(session: Session, unit_id: int, year: int, fields: dict[str, str], actor: str) -> bool:
+    """Set the given narrative fields of the annual report; returns whether anything changed."""
+    record = narrative(session, unit_id, year)
+    if record is None:
+        record = AnnualReportNarrative(unit_id=unit_id, year=year, updated_by=actor)
+        session.add(record)
+    changed = False
+    for name, value in fields.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed = True
+    if changed:
+        record.updated_by, record.updated_at = actor, dt.datetime.now(dt.UTC)
+    session.flush()
+    return changed
