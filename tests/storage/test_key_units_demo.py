@@ -41,6 +41,9 @@ def test_demo_units_reports_meters_and_findings(db, tmp_path):
     projects = {p["name"]: p for p in run_cli("twohigh", "list", "--year", "2024", "--json", env=env).json()}
     ethylene = projects["演示石化 乙烯扩能（拟建）"]
     assert ethylene["handling_class"] == "reject" and ethylene["exceeds_room"] is True
+    # 252 000 tce against 龙潭区's 2023 energy: the rise of its intensity at unchanged GDP
+    assert ethylene["intensity_effect"] == ethylene["room_claim_tce"] / ethylene["region_energy_tce"]
+    assert projects["演示石化 1000万吨/年炼油（存量）"]["intensity_effect"] == 0  # already inside the region
 
 
 def test_benchmark_shares_and_annual_report_on_the_demo(db, tmp_path):

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ecer.domain.energy import benchmarks, two_high
+from ecer.domain.energy.periods import Period
 from ecer.services.budgets import region_room
 from ecer.storage.key_units import KeyUnit, TwoHighProject
+from ecer.storage.statistics import latest_approved
+
+
+def region_energy_tce(session: Session, region: str, year: int) -> Decimal | None:
+    """The region's latest full-year energy before ``year`` (等价值, approved statistics) [tce]."""
+    stats = latest_approved(session, region).get(region, {})
+    years = sorted(y for (y, p) in stats if p is Period.YEAR and y < year and stats[(y, p)].energy_10k_tce)
+    return stats[(years[-1], Period.YEAR)].energy_10k_tce * 10000 if years else None  # type: ignore[operator]
 
 
 def project_row(session: Session, p: TwoHighProject, year: int, edition: int = benchmarks.DEFAULT_EDITION,
@@ -21,8 +31,9 @@ def project_row(session: Session, p: TwoHighProject, year: int, edition: int = b
     f = two_high.flags(p.energy_primary_tce)
     rooms = {} if rooms is None else rooms
     if p.region not in rooms:
-        rooms[p.region] = region_room(session, p.region, year)
-    effect = two_high.room_effect(p.energy_primary_tce, status, rooms[p.region])
+        rooms[p.region] = (region_room(session, p.region, year), region_energy_tce(session, p.region, year))
+    room, region_energy = rooms[p.region]
+    effect = two_high.room_effect(p.energy_primary_tce, status, room)
     unit = session.get(KeyUnit, p.unit_id) if p.unit_id else None
     return {
         "id": p.id, "name": p.name, "credit_code": unit.credit_code if unit else None,
@@ -40,5 +51,7 @@ def project_row(session: Session, p: TwoHighProject, year: int, edition: int = b
         "actions": p.actions or handling.actions_zh, "year": year,
         "region_room_tce": effect.room_before_tce, "room_claim_tce": effect.project_tce,
         "region_room_after_tce": effect.room_after_tce, "share_of_room": effect.share_of_room,
-        "exceeds_room": effect.exceeds_room,
+        "exceeds_room": effect.exceeds_room, "region_energy_tce": region_energy,
+        # with the region's GDP unchanged, its energy intensity rises by the same fraction
+        "intensity_effect": effect.project_tce / region_energy if region_energy else None,
     }
