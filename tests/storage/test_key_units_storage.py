@@ -204,3 +204,22 @@ def test_templates_are_written(tmp_path, cli):
     for kind in ("units", "energy-reports", "two-high", "budgets"):
         out = tmp_path / f"{kind}.xlsx"
         assert cli("template", kind, out).exit_code == 0 and out.exists()
+
+
+def test_region_budget_forecast_from_year_to_date_statistics(db, tmp_path):
+    """磐石市 H1 2023 = 50 of 100 万tce: share 0.5; H1 2024 = 55 → forecast 110 万tce = 1 100 000 tce."""
+    from tests.storage.conftest import write_csv
+
+    env = {"ECER_DATABASE_URL": db}
+    stats = write_csv(tmp_path / "s.csv", ["磐石市,2023,上半年,60,105,50", "磐石市,2023,全年,130,105,100",
+                                           "磐石市,2024,上半年,64,105,55"])
+    assert run_cli("import", "statistics", stats, env=env).exit_code == 0
+    header = ["年份", "预算类型", "地区", "用能预算(吨标准煤)"]
+    assert run_cli("import", "budgets", write(tmp_path / "b.csv", header, [[2024, "地区", "磐石市", "1050000"]]),
+                   env=env).exit_code == 0
+    region = run_cli("budget", "status", "--year", "2024", "--json", env=env).json()[0]
+    assert (region["period"], region["to_date_tce"], region["forecast_tce"]) == ("上半年", 550000, 1100000)
+    assert (region["room_tce"], region["level"]) == (-50000, "forecast_over")
+    refused = run_cli("budget", "allocate", "--region", "磐石市", "--year", "2024", "--project", "p", "--tce", "1",
+                      "--json", env=env)
+    assert refused.json()[0]["code"] == "BUDGET_ROOM_EXCEEDED"
