@@ -124,7 +124,8 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, object]:
             init(url)
             upgrade(url)
             config = SimulatorConfig(sources=args.sources, rate=args.rate, port=free_port(), duration=args.duration,
-                                     malformed=args.malformed, disconnects=args.disconnects, drain=30)
+                                     malformed=args.malformed, disconnects=args.disconnects, drain=60,
+                                     overtime=args.overtime)
             register_sources(url, config)
             profile = Path(folder) / "server.prof" if args.profile else None
             server = start_server(url, config.port, profile)
@@ -156,6 +157,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--malformed", type=float, default=0.01)
     parser.add_argument("--disconnects", type=float, default=0.0005)
+    parser.add_argument("--overtime", type=float, default=30.0,
+                        help="s before the simulated loggers re-send an unacknowledged upload (C.1 uses 5)")
     parser.add_argument("--baseline-rows", type=int, default=200_000)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()

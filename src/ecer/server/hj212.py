@@ -166,7 +166,11 @@ class Hj212Server:
                         writer.write(reply)
                         self.stats.replies += 1
                     if outcome.needs_commit:
-                        await queue.put(_Item(outcome, writer, peer))
+                        item = _Item(outcome, writer, peer)
+                        if queue.full():  # back-pressure: stop reading this socket until the writer catches up
+                            await queue.put(item)
+                        else:
+                            queue.put_nowait(item)
                     if outcome.log:
                         log.debug("%s %s", peer, outcome.log)
                 if not data:
@@ -237,16 +241,25 @@ class Hj212Server:
             self.stats.batches += 1
             self.stats.readings += len(rows)
             self.stats.quarantined += len(quarantine)
+        acks: dict[asyncio.StreamWriter, list[bytes]] = {}
         for item in batch:
             outcome, writer = item.outcome, item.writer
             if outcome.rows:
                 self.stats.stored_packets += 1
-            if outcome.ack is not None and not writer.is_closing():
-                writer.write(outcome.ack)
-                self.stats.acks += 1
-            if not outcome.needs_commit and not outcome.ack:  # the connection's close marker
+            if outcome.ack is not None:
+                acks.setdefault(writer, []).append(outcome.ack)
+            elif not outcome.needs_commit:  # the connection's close marker: flush its acks first
+                self._send(writer, acks.pop(writer, []))
                 self._streams.discard(writer)
                 writer.close()
+        for writer, pending in acks.items():
+            self._send(writer, pending)
+
+    def _send(self, writer: asyncio.StreamWriter, acks: list[bytes]) -> None:
+        """One write (one system call) per connection and batch, in the order the packets came."""
+        if acks and not writer.is_closing():
+            writer.write(b"".join(acks))
+            self.stats.acks += len(acks)
 
     async def stop(self) -> None:
         """Stop accepting and reading; commit and acknowledge what is queued; close every connection."""
