@@ -163,7 +163,7 @@ def postgres_path(lake: Path, rows_cap: int) -> None:
     n = min(rows_cap, con.execute(f"select count(*) from read_parquet('{glob}')").fetchone()[0])
     path = Path(tempfile.mkdtemp()) / "rows.csv"
     con.execute(f"copy (select seq, mn, region, month, cn, data_time, code, avg, cou, flag, flow_avg, flow_cou "
-                f"from read_parquet('{glob}') limit {n}) to '{path}' (format csv)")
+                f"from read_parquet('{glob}') limit {n}) to '{path}' (format csv, header false)")
     with psycopg.connect(conninfo, autocommit=True) as pg:
         pg.execute("drop table if exists bench_lake_readings")
         pg.execute("create unlogged table bench_lake_readings (seq bigint, mn text, region text, month text, cn text, "
