@@ -1,4 +1,4 @@
-"""``ecer users create-admin|add|list|passwd`` and ``ecer audit verify|list``."""
+"""``ecer users create-admin|add|list|passwd|demo-accounts`` and ``ecer audit verify|list``."""
 
 from __future__ import annotations
 
@@ -169,11 +169,43 @@ def list_audit(
                 [[r["id"], r["at"], r["actor"], r["action"], r["target"]] for r in rows])
 
 
+def demo_accounts(json_output: JsonOption = False) -> None:
+    """演示用账户：系统管理员、市级用户、只读用户，以及每个有代码的县（市、区）一个区县用户；随机密码只显示一次。"""
+    from ecer.domain.errors import EcerError
+    from ecer.services.users import create_user, random_password
+    from ecer.storage.db import session_scope
+    from ecer.storage.plans import active_plan
+    from ecer.storage.users import count_users
+
+    rows: list[dict[str, object]] = []
+    with session_scope(config.database_url()) as session:
+        if count_users(session):
+            raise EcerError("USER_EXISTS", "数据库中已有用户；演示账户只在新数据库上创建")
+        plan = active_plan(session)
+        wanted = [("admin", "admin", None, "系统管理员"), ("city", "city", None, "市发改委（演示）"),
+                  ("viewer", "readonly", None, "只读用户（演示）")]
+        wanted += [(f"qx{r.code}", "district", r.name, f"{r.name}（演示）") for r in plan.annex1_regions()
+                   if r.kind in ("county", "county_city", "district") and r.code]
+        for username, role, region, name in wanted:
+            password = random_password()
+            create_user(session, username=username, password=password, role=role, actor="demo-data",
+                        display_name=name, region=region)
+            rows.append({"username": username, "role": role, "region": region, "password": password})
+    if json_output:
+        print_json(rows)
+        return
+    from ecer.web.access import ROLES
+
+    print_table("演示账户（密码只显示这一次）", ["用户名", "角色", "地区", "密码"],
+                [[r["username"], ROLES[str(r["role"])], r["region"], r["password"]] for r in rows])
+
+
 def register(app: typer.Typer) -> None:
     users_app.command("create-admin")(create_admin)
     users_app.command("add")(add)
     users_app.command("list")(list_users)
     users_app.command("passwd")(passwd)
+    users_app.command("demo-accounts")(demo_accounts)
     audit_app.command("verify")(verify)
     audit_app.command("list")(list_audit)
     app.add_typer(users_app, name="users")

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from ecer import __version__
 from ecer.cli.output import jsonable
@@ -41,13 +42,21 @@ def pct(value: Any, digits: int = 2) -> str:
     return "—" if value is None else f"{Decimal(str(value)) * 100:.{digits}f}%"
 
 
-def num(value: Any, digits: int = 2) -> str:
-    return "—" if value is None else f"{Decimal(str(value)):,.{digits}f}"
+def num(value: Any, digits: int | None = 2) -> str:
+    """Thousands separated; ``digits=None`` keeps the value's own decimals (a target as the plan prints it)."""
+    if value is None:
+        return "—"
+    number = Decimal(str(value))
+    if digits is None:
+        places = max(0, -number.normalize().as_tuple().exponent)  # type: ignore[operator]
+        return f"{number:,.{places}f}"
+    return f"{number:,.{digits}f}"
 
 
-def to_json(value: Any) -> str:
-    """Data for a chart, embedded in <script type="application/json"> (safe: '<' escaped)."""
-    return json.dumps(jsonable(value), ensure_ascii=False).replace("<", "\\u003c")
+def to_json(value: Any) -> Markup:
+    """Data for a chart, embedded in <script type="application/json">: '<', '>' and '&' escaped as JSON."""
+    text = json.dumps(jsonable(value), ensure_ascii=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 TEMPLATES.env.filters.update(pct=pct, num=num, tojson_safe=to_json)

@@ -44,7 +44,7 @@
       c.setOption({
         animation: false,
         tooltip: { trigger: "item", formatter: tip },
-        geo: { map: "jilin", roam: false, label: { show: true, fontSize: 11, color: "#111" },
+        geo: { map: "jilin", roam: false, layoutCenter: ["50%", "50%"], layoutSize: "100%", label: { show: true, fontSize: 11, color: "#111" },
                itemStyle: { borderColor: "#fff", borderWidth: 1 }, emphasis: { disabled: true },
                regions: areas.map(function (a) { return { name: a.name, itemStyle: a.itemStyle }; }) },
         series: [
@@ -65,7 +65,7 @@
     c.setOption({
       animation: false,
       grid: { left: 80, right: 30, top: 30, bottom: 30 },
-      legend: { data: ["累计降低", "进度要求"], top: 0 },
+      legend: { data: [{ name: "累计降低", itemStyle: { color: "#2e9e4f" } }, "进度要求"], top: 0 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
                  valueFormatter: function (v) { return v === null ? "—" : v.toFixed(2) + "%"; } },
       xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
