@@ -336,16 +336,6 @@ ERRORS: dict[str, ErrorSpec] = {
     "SCALE_LAKE_EMPTY": ErrorSpec(Kind.INPUT, "数据湖中没有该年度的数据文件", "no lake files for that year"),
     "SCALE_WRITER_MEMBER": ErrorSpec(Kind.INPUT, "写入组成员编号无效（应满足 0 ≤ 编号 < 成员数）", "writer member must satisfy 0 <= member < members"),
     "SCALE_SOURCES_INVALID": ErrorSpec(Kind.INPUT, "监控点清单文件无效（应为含 mn,pw,region 列的 CSV）", "sources file must be a CSV with mn,pw,region"),
-    # scale tier (durable log, Parquet lake, DuckDB/Spark accounting)
-    "SCALE_EXTRA_MISSING": ErrorSpec(Kind.STATE, "未安装扩展组件 ecer[scale]（pip install ecer[scale]）", "the scale extra is not installed: pip install ecer[scale]"),
-    "SCALE_LOG_URL_INVALID": ErrorSpec(Kind.INPUT, "日志服务地址无效（应为 nats://主机:端口，多个用逗号分隔）", "invalid log URL (nats://host:port[,…])"),
-    "SCALE_LOG_UNREACHABLE": ErrorSpec(Kind.STATE, "无法连接 JetStream 日志服务", "cannot reach the JetStream log"),
-    "SCALE_LOG_NOT_STORED": ErrorSpec(Kind.STATE, "日志服务未确认存储该消息", "the log did not confirm storing the message"),
-    "SCALE_ENGINE_UNKNOWN": ErrorSpec(Kind.INPUT, "计算引擎无效（应为 duckdb 或 spark）", "engine must be duckdb or spark"),
-    "SCALE_ENGINE_FAILED": ErrorSpec(Kind.STATE, "计算引擎执行失败", "the engine failed"),
-    "SCALE_LAKE_EMPTY": ErrorSpec(Kind.INPUT, "数据湖中没有该年度的数据文件", "no lake files for that year"),
-    "SCALE_WRITER_MEMBER": ErrorSpec(Kind.INPUT, "写入组成员编号无效（应满足 0 ≤ 编号 < 成员数）", "writer member must satisfy 0 <= member < members"),
-    "SCALE_SOURCES_INVALID": ErrorSpec(Kind.INPUT, "监控点清单文件无效（应为含 mn,pw,region 列的 CSV）", "sources file must be a CSV with mn,pw,region"),
 }
 
 
