@@ -15,7 +15,6 @@ $(STAMP): pyproject.toml requirements.lock requirements-scale.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-scale.lock  # ecer[scale]
-	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-scale.lock  # ecer[scale]
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 

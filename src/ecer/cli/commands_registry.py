@@ -22,15 +22,14 @@ MODULES = [
     "ecer.cli.hj212",       # ecer hj212 decode|encode|crc
     "ecer.cli.monitor",     # ecer monitor serve|sources|readings|alarms|marks|emissions|simulate, template|import sources
     "ecer.cli.lake",        # ecer lake gateway|write|aggregate (optional scale tier, ecer[scale])
-    "ecer.cli.lake",        # ecer lake gateway|write|aggregate (optional scale tier, ecer[scale])
     "ecer.cli.environment",  # ecer air aqi, ecer water classify
     "ecer.cli.environment_quality",  # ecer template|import stations|air-quality|water-quality, air|water evaluate, environment
     "ecer.cli.web",         # ecer serve
     "ecer.cli.users",       # ecer users create-admin|add|list|passwd, ecer audit verify|list
     "ecer.cli.key_units",   # ecer units, twohigh, budget, tokens; template|import units|energy-reports|two-high|budgets
     "ecer.cli.errors",      # ecer errors
-    "ecer.cli.reports",     # ecer report situation|assessment
     "ecer.cli.assessment",  # ecer assess [self|review|appeal|decide|publish|ranking]
+    "ecer.cli.reports",     # ecer report situation|assessment
 ]
 
 

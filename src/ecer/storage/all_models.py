@@ -14,10 +14,9 @@ MODEL_MODULES = [
     "ecer.storage.models",  # plans, import batches, statistics revisions, indicator values, audit log
     "ecer.storage.users",  # users, web sessions, login attempts (web)
     "ecer.storage.uploads",  # web uploads between check and submission (web)
-    "ecer.storage.environment",  # stations and sections, air readings, water samples, env alarms
     "ecer.storage.monitoring",  # HJ 212 sources, marks, readings, quarantine, alarms, retention
     "ecer.storage.lake",  # scale tier: totals computed over the Parquet lake (lake_emission_totals)
-    "ecer.storage.lake",  # scale tier: totals computed over the Parquet lake (lake_emission_totals)
+    "ecer.storage.environment",  # stations and sections, air readings, water samples, env alarms
     "ecer.storage.emission_projects",  # key emission-reduction projects: revisions, verifications
     "ecer.storage.assessment",  # yearly assessments: scores, evidence, appeals, published snapshots
     "ecer.storage.key_units",  # key energy-using units: registry, reports, two-high, budgets, meters, api tokens
