@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from ecer.domain.errors import EcerError, Location, Problem
 from ecer.importers.statistics import StatisticsRow, read_statistics
+from ecer.services.dashboard import current_plan
 from ecer.storage import audit, statistics
 from ecer.storage.models import ImportBatch
-from ecer.storage.plans import active_plan
 from ecer.storage.uploads import Upload
 from ecer.web.access import Principal
 
@@ -59,7 +59,7 @@ def check_upload(session: Session, principal: Principal, filename: str, content:
                     user_id=principal.user_id, status="checked", problems=0)
     session.add(upload)
     session.flush()
-    plan = active_plan(session)
+    plan = current_plan(session)
     problems: list[Problem] = []
     rows: list[StatisticsRow] = []
     try:
@@ -86,7 +86,7 @@ def submit_upload(session: Session, principal: Principal, upload_id: int) -> dic
         raise EcerError("NOT_FOUND", f"上传 {upload_id}")
     if upload.status != "checked":
         raise EcerError("UPLOAD_NOT_SUBMITTABLE", f"{upload.filename}：{upload.status}")
-    plan = active_plan(session)
+    plan = current_plan(session)
     rows = _read(upload, plan)
     scope = _scope_problems(rows, principal, upload.filename)
     if scope:
@@ -112,7 +112,7 @@ def review(session: Session, principal: Principal, revision_id: int, action: str
     revision = session.get(StatisticsRevision, revision_id)
     if revision is None:
         raise EcerError("NOT_FOUND", f"统计数据修订 {revision_id}")
-    plan = active_plan(session)
+    plan = current_plan(session)
     if not principal.can_read_region(revision.region, plan.city.name):
         raise EcerError("NOT_FOUND", f"统计数据修订 {revision_id}")
     if action in ("approve", "return") and not principal.can_review:

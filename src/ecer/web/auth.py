@@ -20,8 +20,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from ecer.domain.errors import EcerError
-from ecer.storage.db import session_scope
 from ecer.web.access import Principal
+from ecer.web.deps import request_session
 
 SESSION_COOKIE = "ecer_session"
 LOGIN_CSRF_COOKIE = "ecer_login_csrf"
@@ -45,7 +45,7 @@ def _bearer_principal(request: Request, token: str) -> Principal | None:
     resolve = getattr(tokens, "principal_for_token", None)
     if resolve is None:
         return None
-    with session_scope(request.app.state.database_url) as session:
+    with request_session(request) as session:
         return resolve(session, token)
 
 
@@ -62,7 +62,7 @@ def _from_request(request: Request) -> Principal | None:
         if token:
             from ecer.services.users import resolve_session
 
-            with session_scope(request.app.state.database_url) as session:
+            with request_session(request) as session:
                 found = resolve_session(session, token)
             if found is not None:
                 principal, request.state.csrf_token = found

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 
 from ecer.services import users as service
+from ecer.services.dashboard import current_plan
 from ecer.storage import audit
 from ecer.storage.models import AuditEntry
-from ecer.storage.plans import active_plan
 from ecer.storage.users import User, all_users
 from ecer.web.api.schemas import AuditOut, Me, UserIn, UserOut, VerifyOut
 from ecer.web.auth import AdminDep, PrincipalDep
@@ -40,7 +40,7 @@ def list_users(session: SessionDep, _admin: AdminDep, params: ListDep) -> object
 
 @router.post("/users", response_model=UserOut, status_code=201, summary="新增用户（系统管理员）")
 def add_user(body: UserIn, session: SessionDep, admin: AdminDep) -> object:
-    plan = active_plan(session)
+    plan = current_plan(session)
     user = service.create_user(session, username=body.username, password=body.password, role=body.role,
                                actor=admin.username, display_name=body.display_name, region=body.region,
                                unit_id=body.unit_id, plan_regions=[r.name for r in plan.regions])

@@ -13,6 +13,9 @@ router = APIRouter(prefix="/api/v1", tags=["系统"])
 
 @router.get("/health", summary="服务状态")
 def health(request: Request) -> dict[str, object]:
-    revision = current_revision(request.app.state.database_url)
-    return {"status": "ok" if revision == head_revision() else "schema-outdated", "version": __version__,
+    state = request.app.state
+    if getattr(state, "head_revision", None) is None:
+        state.head_revision = head_revision()  # reads every migration script: once per process
+    revision = current_revision(state.database_url)
+    return {"status": "ok" if revision == state.head_revision else "schema-outdated", "version": __version__,
             "schema_revision": revision}

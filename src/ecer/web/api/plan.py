@@ -8,10 +8,9 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 
 from ecer.domain.energy.periods import Period
-from ecer.services.dashboard import latest_year, progress_rows, region_series, require_region
+from ecer.services.dashboard import current_plan, latest_year, progress_rows, region_series, require_region
 from ecer.services.indicators import indicator_table
 from ecer.storage.models import IndicatorValue
-from ecer.storage.plans import active_plan
 from ecer.web.api.schemas import IndicatorOut, IndicatorValueOut, PlanOut, RegionDetail, RegionOut
 from ecer.web.auth import PrincipalDep
 from ecer.web.deps import SessionDep
@@ -23,7 +22,7 @@ ListDep = Annotated[ListParams, Depends(list_params)]
 
 @router.get("/plan", response_model=PlanOut, summary="当前规划")
 def plan(session: SessionDep, _principal: PrincipalDep) -> Any:
-    p = active_plan(session)
+    p = current_plan(session)
     meta = p.metadata
     return {"id": p.id, "title": meta.title, "issuer": meta.issuer, "status": meta.status,
             "base_year": meta.base_year, "target_year": meta.target_year, "policy_rule_set": meta.policy_rule_set,
@@ -33,7 +32,7 @@ def plan(session: SessionDep, _principal: PrincipalDep) -> Any:
 @router.get("/regions", response_model=Page[RegionOut], summary="规划中的地区及其目标（按权限）")
 def regions(session: SessionDep, principal: PrincipalDep, params: ListDep,
             kind: Annotated[str | None, Query(description="city、county、county_city、district、zone")] = None) -> Any:
-    p = active_plan(session)
+    p = current_plan(session)
     intensity = {t.region: t for t in p.intensity_targets}
     pollutants = {t.region: t for t in p.pollutant_targets}
     rows = []
@@ -52,7 +51,7 @@ def regions(session: SessionDep, principal: PrincipalDep, params: ListDep,
 def region(region: str, session: SessionDep, principal: PrincipalDep,
            year: Annotated[int | None, Query(description="晴雨表年份，默认最近有数据的年份")] = None) -> Any:
     detail = region_series(session, principal, region)
-    chosen = year or latest_year(session, active_plan(session))
+    chosen = year or latest_year(session, current_plan(session))
     detail["progress"] = progress_rows(session, principal, chosen, Period.YEAR, detail["region"])
     return detail
 
@@ -67,7 +66,7 @@ def indicators(session: SessionDep, _principal: PrincipalDep, params: ListDep,
 def indicator_values(indicator_id: str, session: SessionDep, principal: PrincipalDep, params: ListDep,
                      region: Annotated[str | None, Query(description="地区")] = None,
                      status: Annotated[str | None, Query(description="approved、submitted …")] = None) -> Any:
-    p = active_plan(session)
+    p = current_plan(session)
     p.indicator(indicator_id)
     allowed = principal.readable([r.name for r in p.regions], p.city.name)
     query = select(IndicatorValue).where(IndicatorValue.plan_id == p.id, IndicatorValue.indicator_id == indicator_id,

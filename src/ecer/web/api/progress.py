@@ -7,8 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from ecer.domain.energy.periods import parse_period
-from ecer.services.dashboard import latest_year, missing_rows, progress_rows
-from ecer.storage.plans import active_plan
+from ecer.services.dashboard import current_plan, latest_year, missing_rows, progress_rows
 from ecer.web.api.schemas import MissingOut, ProgressOut
 from ecer.web.auth import PrincipalDep
 from ecer.web.deps import SessionDep
@@ -25,7 +24,7 @@ def progress(session: SessionDep, principal: PrincipalDep, params: ListDep, year
              period: PeriodQuery = "全年",
              region: Annotated[str | None, Query(description="地区")] = None,
              level: Annotated[str | None, Query(description="red、yellow、green")] = None) -> Any:
-    chosen = year or latest_year(session, active_plan(session))
+    chosen = year or latest_year(session, current_plan(session))
     rows = progress_rows(session, principal, chosen, parse_period(period), region)
     if level:
         rows = [r for r in rows if r["level"] == level]
@@ -35,6 +34,6 @@ def progress(session: SessionDep, principal: PrincipalDep, params: ListDep, year
 @router.get("/progress/missing", response_model=Page[MissingOut], summary="本期尚缺或待审核的数据")
 def missing(session: SessionDep, principal: PrincipalDep, params: ListDep, year: YearQuery = None,
             period: PeriodQuery = "全年") -> Any:
-    chosen = year or latest_year(session, active_plan(session))
+    chosen = year or latest_year(session, current_plan(session))
     return respond(missing_rows(session, principal, chosen, parse_period(period)), MissingOut, params,
                    f"missing-{chosen}")

@@ -15,9 +15,8 @@ from sqlalchemy import select
 
 from ecer.domain.errors import EcerError
 from ecer.services import submissions
-from ecer.services.dashboard import require_region
+from ecer.services.dashboard import current_plan, require_region
 from ecer.storage.models import StatisticsRevision
-from ecer.storage.plans import active_plan
 from ecer.web.api.schemas import CheckOut, ReviewIn, StatisticsOut, SubmitOut
 from ecer.web.auth import PrincipalDep
 from ecer.web.deps import SessionDep
@@ -40,7 +39,7 @@ def list_statistics(session: SessionDep, principal: PrincipalDep, params: ListDe
                     period: Annotated[str | None, Query(description="全年、一季度、上半年、前三季度")] = None,
                     status: Annotated[str | None, Query(description="draft、submitted、approved、returned")] = None,
                     ) -> Any:
-    plan = active_plan(session)
+    plan = current_plan(session)
     query = select(StatisticsRevision)
     if not principal.reads_all_regions:
         query = query.where(StatisticsRevision.region.in_(principal.readable([r.name for r in plan.regions],
@@ -59,7 +58,7 @@ def list_statistics(session: SessionDep, principal: PrincipalDep, params: ListDe
 
 def _readable_revision(session: Any, principal: Any, revision_id: int) -> StatisticsRevision:
     rev = session.get(StatisticsRevision, revision_id)
-    plan = active_plan(session)
+    plan = current_plan(session)
     if rev is None or not principal.can_read_region(rev.region, plan.city.name):
         raise EcerError("NOT_FOUND", f"统计数据修订 {revision_id}")
     return rev

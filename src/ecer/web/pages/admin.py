@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from ecer.domain.errors import EcerError
 from ecer.services import users as service
+from ecer.services.dashboard import current_plan
 from ecer.storage import audit
 from ecer.storage.models import AuditEntry
-from ecer.storage.plans import active_plan
 from ecer.storage.users import all_users
 from ecer.web.auth import AdminDep
 from ecer.web.deps import SessionDep
@@ -24,7 +24,7 @@ AUDIT_ROWS = 200
 
 def _page(request: Request, session: SessionDep, admin: AdminDep, message: str | None = None,
           error: str | None = None, status_code: int = 200) -> HTMLResponse:
-    plan = active_plan(session)
+    plan = current_plan(session)
     entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_ROWS)))
     return render(request, "admin.html", admin, status_code=status_code, users=all_users(session), audit=entries,
                   verification=audit.verify(session), regions=[r.name for r in plan.annex1_regions()],
@@ -41,7 +41,7 @@ def add_user(request: Request, session: SessionDep, admin: AdminDep, username: A
              password: Annotated[str, Form()], role: Annotated[str, Form()],
              display_name: Annotated[str, Form()] = "", region: Annotated[str, Form()] = "",
              unit_id: Annotated[str, Form()] = "") -> HTMLResponse:
-    plan = active_plan(session)
+    plan = current_plan(session)
     try:
         unit = int(unit_id) if unit_id.strip() else None
         service.create_user(session, username=username, password=password, role=role, actor=admin.username,

@@ -8,10 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ecer.domain.energy.periods import Period, parse_period
-from ecer.services.dashboard import latest_year, missing_rows, progress_rows, region_series
+from ecer.services.dashboard import current_plan, latest_year, missing_rows, progress_rows, region_series
 from ecer.services.energy import has_demo_data
 from ecer.services.indicators import indicator_table
-from ecer.storage.plans import active_plan
 from ecer.web.auth import PrincipalDep
 from ecer.web.deps import SessionDep
 from ecer.web.pages.rendering import render
@@ -32,7 +31,7 @@ def _zones(plan: Any) -> list[dict[str, Any]]:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, principal: PrincipalDep, year: int | None = None,
          period: str = "全年") -> HTMLResponse:
-    plan = active_plan(session)
+    plan = current_plan(session)
     chosen = parse_period(period)
     year = year or latest_year(session, plan)
     rows = progress_rows(session, principal, year, chosen)
@@ -40,7 +39,7 @@ def home(request: Request, session: SessionDep, principal: PrincipalDep, year: i
         request, "home.html", principal, plan_title=plan.metadata.title, year=year, period=chosen.value,
         years=list(range(plan.metadata.base_year + 1, plan.metadata.target_year + 1)),
         periods=[p.value for p in (Period.YEAR, *[p for p in Period if p is not Period.YEAR])],
-        rows=rows, indicators=indicator_table(session), missing=missing_rows(session, principal, year, chosen),
+        rows=rows, indicators=indicator_table(session), missing=missing_rows(session, principal, year, chosen, rows),
         barometer_rule=plan.metadata.barometer_rule, synthetic=has_demo_data(session),
         chart={"rows": rows, "zones": _zones(plan)},
     )
@@ -48,7 +47,7 @@ def home(request: Request, session: SessionDep, principal: PrincipalDep, year: i
 
 @router.get("/regions", response_class=HTMLResponse)
 def regions(request: Request, session: SessionDep, principal: PrincipalDep) -> HTMLResponse:
-    plan = active_plan(session)
+    plan = current_plan(session)
     year = latest_year(session, plan)
     levels = {r["region"]: r["level"] for r in progress_rows(session, principal, year, Period.YEAR)}
     targets = {t.region: t for t in plan.intensity_targets}
@@ -62,13 +61,13 @@ def regions(request: Request, session: SessionDep, principal: PrincipalDep) -> H
 @router.get("/regions/{name}", response_class=HTMLResponse)
 def region(name: str, request: Request, session: SessionDep, principal: PrincipalDep) -> HTMLResponse:
     detail = region_series(session, principal, name)
-    year = latest_year(session, active_plan(session))
+    year = latest_year(session, current_plan(session))
     detail["progress"] = progress_rows(session, principal, year, Period.YEAR, detail["region"])
     return render(request, "region.html", principal, d=detail, kinds=KINDS)
 
 
 @router.get("/indicators", response_class=HTMLResponse)
 def indicators(request: Request, session: SessionDep, principal: PrincipalDep) -> HTMLResponse:
-    plan = active_plan(session)
+    plan = current_plan(session)
     return render(request, "indicators.html", principal, plan_title=plan.metadata.title,
                   indicators=indicator_table(session), kinds=KINDS)

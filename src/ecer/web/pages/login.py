@@ -12,8 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from ecer.domain.errors import ERRORS, EcerError
 from ecer.services import users
 from ecer.services.users import SESSION_LIFETIME
-from ecer.storage.db import session_scope
 from ecer.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie_secure, optional_principal
+from ecer.web.deps import request_session
 from ecer.web.pages.rendering import render
 
 PUBLIC = True
@@ -52,7 +52,7 @@ def login_submit(request: Request, username: Annotated[str, Form()], password: A
         return _form(request, next, ERRORS["AUTH_CSRF"].message_zh, username, status_code=403)
     client = request.client.host if request.client else None
     failure: EcerError | None = None
-    with session_scope(request.app.state.database_url) as session:  # failures are committed too
+    with request_session(request) as session:  # failures are committed too
         try:
             result = users.login(session, username, password, client)
         except EcerError as exc:
@@ -74,7 +74,7 @@ def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Respons
     if principal is not None and token:
         if not hmac.compare_digest(csrf_token, getattr(request.state, "csrf_token", "")):
             raise EcerError("AUTH_CSRF")
-        with session_scope(request.app.state.database_url) as session:
+        with request_session(request) as session:
             users.logout(session, token, principal.username)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")

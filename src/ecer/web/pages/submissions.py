@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from ecer.services import submissions
+from ecer.services.dashboard import current_plan
 from ecer.storage.models import StatisticsRevision
-from ecer.storage.plans import active_plan
 from ecer.web.auth import PrincipalDep
 from ecer.web.deps import SessionDep
 from ecer.web.pages.rendering import TEMPLATES, render
@@ -21,7 +21,7 @@ HISTORY_ROWS = 100
 
 @router.get("/submissions", response_class=HTMLResponse)
 def page(request: Request, session: SessionDep, principal: PrincipalDep) -> HTMLResponse:
-    plan = active_plan(session)
+    plan = current_plan(session)
     readable = principal.readable([r.name for r in plan.regions], plan.city.name)
     base = select(StatisticsRevision).where(StatisticsRevision.region.in_(readable))
     history = list(session.scalars(base.order_by(StatisticsRevision.id.desc()).limit(HISTORY_ROWS)))
