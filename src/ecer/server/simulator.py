@@ -7,6 +7,14 @@ with a broken CRC (they must be quarantined and never acknowledged); with a smal
 logger drops its connection, reconnects and re-sends everything not yet acknowledged (the server
 must store those once). Every 9014 is checked: ST=91, the upload's QN, PW and MN, ``CP=&&&&`` and
 Flag with the sender's version bits and A=0.
+
+For verification tests the upload kinds can be narrowed: with ``kinds=("2061",)`` the clock is
+accelerated to one hour per upload, so each packet is the hour record of the next hour (DataTime
+= ``start``, ``start`` + 1 h, …) and ``packets`` of them cover ``packets`` hours of simulated
+operation within a second or two. ``ranges`` sets each code's value range (e.g. COD before and
+after a retrofit, in two runs); ``drop`` loses a share of the records before they are sent, and
+``outages`` takes a logger offline for some ticks, losing their records: both leave gaps that
+the platform sees (and asks to back-fill; the simulator does not answer such requests).
 """
 
 from __future__ import annotations
@@ -15,7 +23,9 @@ import asyncio
 import datetime as dt
 import random
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from ecer.protocol.hj212 import builder
 from ecer.protocol.hj212.codec import decode
@@ -24,6 +34,12 @@ from ecer.protocol.hj212.framer import Frame, Framer
 
 PW = "123456"
 BASE_TIME = dt.datetime(2026, 1, 1, 0, 0, tzinfo=CST)
+#: value range per code: flow w00000 [L/s], COD w01018 and NH3-N w21003 [mg/L], pH w01001
+DEFAULT_RANGES: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {"w00000": (15, 20), "w01018": (30, 60), "w21003": (1, 5), "w01001": (6.5, 8.5)})
+#: simulated seconds per tick, by the shortest interval uploaded (C.14 RtdInterval=30; 2051 every
+#: 10 minutes; 2061 every hour)
+_TICK_SECONDS = (("2011", 30), ("2051", 600), ("2061", 3600))
 
 
 @dataclass
@@ -41,6 +57,21 @@ class SimulatorConfig:
     recount: int = 3  # times it is sent again at most (C.1 ReCount=3)
     start: dt.datetime = BASE_TIME
     mn_prefix: str = "51AA"
+    kinds: tuple[str, ...] = ("2011", "2051", "2061")  # CNs uploaded; ("2061",) alone: one hour per packet
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # code → (low, high), over defaults
+    packets: int | None = None  # ticks per logger, then stop (``duration`` stays the time limit)
+    drop: float = 0.0  # share of records lost before sending: never sent, never re-sent
+    outages: tuple[tuple[int, int], ...] = ()  # (first tick, ticks): offline, those records lost; then reconnect
+
+    def __post_init__(self) -> None:
+        if not self.kinds or set(self.kinds) - {cn for cn, _ in _TICK_SECONDS}:
+            raise ValueError(f"kinds must be some of 2011, 2051, 2061: {self.kinds}")
+
+    def tick_seconds(self) -> int:
+        return next(s for cn, s in _TICK_SECONDS if cn in self.kinds)
+
+    def value_ranges(self) -> dict[str, tuple[float, float]]:
+        return {**DEFAULT_RANGES, **self.ranges}
 
 
 def logger_mn(config: SimulatorConfig, index: int) -> str:
@@ -60,25 +91,27 @@ class _Totals:
     readings_sent: int = 0
     latencies: list[float] = field(default_factory=list)
     unacknowledged: int = 0
+    dropped: int = 0
 
 
-def _upload(mn: str, cn: str, when: dt.datetime, qn: str, rng: random.Random) -> bytes:
+def _upload(mn: str, cn: str, when: dt.datetime, qn: str, rng: random.Random,
+            ranges: Mapping[str, tuple[float, float]] = DEFAULT_RANGES) -> bytes:
     if cn == "2011":
         values: dict[str, dict[str, object]] = {
-            "w00000": {"Rtd": round(rng.uniform(15, 20), 2), "Flag": "N"},
-            "w01018": {"Rtd": round(rng.uniform(30, 60), 1), "Flag": "N"},
-            "w21003": {"Rtd": round(rng.uniform(1, 5), 2), "Flag": "N"},
-            "w01001": {"Rtd": round(rng.uniform(6.5, 8.5), 2), "Flag": "N"},
+            "w00000": {"Rtd": round(rng.uniform(*ranges["w00000"]), 2), "Flag": "N"},
+            "w01018": {"Rtd": round(rng.uniform(*ranges["w01018"]), 1), "Flag": "N"},
+            "w21003": {"Rtd": round(rng.uniform(*ranges["w21003"]), 2), "Flag": "N"},
+            "w01001": {"Rtd": round(rng.uniform(*ranges["w01001"]), 2), "Flag": "N"},
         }
     else:
         hour = cn == "2061"
         span = 3600 if hour else 600
-        flow = rng.uniform(15, 20)
-        cod = rng.uniform(30, 60)
-        values = {
+        flow = rng.uniform(*ranges["w00000"])  # L/s
+        cod = rng.uniform(*ranges["w01018"])
+        values = {  # Cou in m³ (flow) and kg (COD: mg/L × m³ × 10⁻³)
             "w00000": {"Cou": round(flow * span / 1000, 2), "Avg": round(flow, 2), "Flag": "N"},
             "w01018": {"Cou": round(cod * flow * span / 1e6, 4), "Avg": round(cod, 1), "Flag": "N"},
-            "w21003": {"Avg": round(rng.uniform(1, 5), 2), "Flag": "N"},
+            "w21003": {"Avg": round(rng.uniform(*ranges["w21003"]), 2), "Flag": "N"},
         }
     return builder.build(st="32", cn=cn, pw=PW, mn=mn, qn=qn, flag=builder.make_flag("2017", ack=True),
                          values=values, data_time=when)
@@ -94,20 +127,25 @@ class _Logger:
         self.acked: set[str] = set()
         self.reader_task: asyncio.Task[None] | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.offline = False
+        self.ranges = config.value_ranges()
+        self.step = config.tick_seconds()
 
     def _next_packets(self) -> list[tuple[str, str, bytes, bool]]:
         """(CN, QN, packet, malformed) for the next tick of this logger."""
         self.seq += 1
-        self.clock += dt.timedelta(seconds=30)
-        due = [("2011", self.clock)]
-        if self.seq % 20 == 0:
+        self.clock += dt.timedelta(seconds=self.step)
+        kinds, elapsed = self.config.kinds, self.seq * self.step
+        due = [("2011", self.clock)] if "2011" in kinds else []
+        if "2051" in kinds and elapsed % 600 == 0:
             due.append(("2051", self.clock - dt.timedelta(minutes=10)))
-        if self.seq % 120 == 0:
+        if "2061" in kinds and elapsed % 3600 == 0:
             due.append(("2061", self.clock - dt.timedelta(hours=1)))
         out = []
         for n, (cn, when) in enumerate(due):
-            qn = builder.make_qn(BASE_TIME + dt.timedelta(milliseconds=self.seq * 10 + n))
-            packet = _upload(self.mn, cn, when.replace(second=0) if cn != "2011" else when, qn, self.rng)
+            qn = builder.make_qn(self.config.start + dt.timedelta(milliseconds=self.seq * 10 + n))
+            packet = _upload(self.mn, cn, when.replace(second=0) if cn != "2011" else when, qn, self.rng,
+                             self.ranges)
             bad = self.rng.random() < self.config.malformed
             if bad:
                 packet = packet[:-6] + (b"0000" if packet[-6:-2] != b"0000" else b"FFFF") + b"\r\n"
@@ -149,9 +187,25 @@ class _Logger:
         self.totals.acknowledged += 1
         self.totals.latencies.append(time.perf_counter() - entry[1])
 
+    def _outage(self) -> tuple[bool, bool]:
+        """(this tick is offline, this tick ends an outage) for the tick about to be sent."""
+        seq = self.seq + 1
+        down = any(first <= seq < first + ticks for first, ticks in self.config.outages)
+        return down, self.offline and not down
+
     async def tick(self) -> None:
         assert self.writer is not None
+        down, back = self._outage()
+        if down and not self.offline:
+            await self.close()
+            self.offline = True
+        if back:
+            self.offline = False
+            await self.reconnect()
         for cn, qn, packet, bad in self._next_packets():
+            if self.offline or (self.config.drop and self.rng.random() < self.config.drop):
+                self.totals.dropped += 1  # lost in the field: never sent, nothing to acknowledge
+                continue
             self.writer.write(packet)
             self.totals.sent += 1
             if bad:
@@ -160,6 +214,8 @@ class _Logger:
                 now = time.perf_counter()
                 self.pending[qn] = [packet, now, now, 0]
                 self.totals.readings_sent += 4 if cn == "2011" else 3
+        if self.offline:
+            return
         await self.writer.drain()
         if self.rng.random() < self.config.disconnects:
             await self.reconnect()
@@ -178,6 +234,8 @@ class _Logger:
     async def resend_overdue(self) -> None:
         """Send again what was not acknowledged within ``overtime`` (C.1 超时重发)."""
         assert self.writer is not None
+        if self.offline:
+            return
         now = time.perf_counter()
         for entry in list(self.pending.values()):
             if now - entry[2] > self.config.overtime and entry[3] < self.config.recount:
@@ -198,8 +256,12 @@ class _Logger:
             await asyncio.gather(self.reader_task, return_exceptions=True)
 
 
-async def simulate(config: SimulatorConfig) -> dict[str, object]:
-    """Run the loggers; returns the counts and the acknowledgement latency percentiles."""
+async def simulate(config: SimulatorConfig, acknowledged: dict[str, set[str]] | None = None) -> dict[str, object]:
+    """Run the loggers; returns the counts and the acknowledgement latency percentiles.
+
+    ``acknowledged``, when given, receives each logger's MN → the QNs the platform acknowledged (to compare
+    with what was stored).
+    """
     rng = random.Random(config.seed)
     totals = _Totals()
     loggers = [_Logger(config, i, totals, random.Random(rng.random())) for i in range(config.sources)]
@@ -208,12 +270,13 @@ async def simulate(config: SimulatorConfig) -> dict[str, object]:
     step = 0.01  # s between send rounds
     index = 0
     last_check = started
-    while (elapsed := time.perf_counter() - started) < config.duration:
+    total = None if config.packets is None else config.packets * len(loggers)
+    while (elapsed := time.perf_counter() - started) < config.duration and (total is None or index < total):
         if time.perf_counter() - last_check > 0.5:
             last_check = time.perf_counter()
             await asyncio.gather(*(lg.resend_overdue() for lg in loggers))
         due = int(config.rate * elapsed) - index  # ticks owed so far: the rate holds even when a round runs late
-        for _ in range(max(0, min(due, int(config.rate)))):
+        for _ in range(max(0, min(due, int(config.rate), (total or index + due) - index))):
             await loggers[index % len(loggers)].tick()
             index += 1
         await asyncio.sleep(step)
@@ -224,6 +287,8 @@ async def simulate(config: SimulatorConfig) -> dict[str, object]:
         await asyncio.gather(*(lg.resend_overdue() for lg in loggers))
     elapsed = time.perf_counter() - started
     totals.unacknowledged = sum(len(lg.pending) for lg in loggers)
+    if acknowledged is not None:
+        acknowledged.update({lg.mn: set(lg.acked) for lg in loggers})
     await asyncio.gather(*(lg.close() for lg in loggers))
     lat = sorted(totals.latencies)
 
@@ -233,6 +298,7 @@ async def simulate(config: SimulatorConfig) -> dict[str, object]:
     return {"sources": config.sources, "sent": totals.sent, "malformed": totals.malformed,
             "acknowledged": totals.acknowledged, "unacknowledged": totals.unacknowledged,
             "wrong_acks": totals.wrong_acks, "duplicate_acks": totals.duplicate_acks, "readings_sent": totals.readings_sent, "resent": totals.resent, "reconnects": totals.reconnects,
+            "dropped": totals.dropped,
             "requests_from_platform": totals.requests_from_platform, "sending_seconds": round(sending, 2),
             "elapsed_seconds": round(elapsed, 2), "packets_per_second": round(totals.sent / sending, 1),
             "acks_per_second": round(totals.acknowledged / elapsed, 1), "ack_p50_ms": pct(0.5),
