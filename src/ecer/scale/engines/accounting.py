@@ -17,11 +17,12 @@ Method (HJ 212-2017 Appendix D), per hourly upload (CN 2061) of an outlet:
 * a reading counts when its data flag is N (Table 8), as in ``emission_amounts.VALID_FLAGS`` of the
   single-node path; an upload logged twice (a
   re-send after the log's deduplication window) counts once: the first by log position wins, as
-  the single-node table's unique key keeps the first stored.
+  the single-node table's unique key keeps the first stored (the writers drop later copies).
 
 Values are cast to DECIMAL(18,4) (volumes DECIMAL(20,5)) before they are multiplied and summed,
 so both engines add exact decimals and agree to the last digit; the unit factors are applied to
-the sums in Python with ``Decimal``.
+the sums in Python with ``Decimal``. Sums go per outlet, then per region: the same exact total,
+and the outlet count without a ``count(DISTINCT mn)``.
 
 References
 ----------
@@ -49,16 +50,24 @@ SECONDS_FACTOR: Final = {"w": Decimal("3.6"), "a": Decimal("3600")}  # L/s → m
 VALUE_PLACES: Final = Decimal("0.0001")
 VOLUME_PLACES: Final = Decimal("0.00001")
 
-_SQL = """
-WITH k AS (
+#: Each upload's first copy in the log, by (MN, DataTime, code): the plan for a lake that may hold
+#: the same key twice (written before the writers kept first copies); ``collapse_keys=True``.
+_COLLAPSED = """
   SELECT mn, data_time, code,
          min_by(region, seq) AS region, min_by(month, seq) AS month,
          min_by(avg, seq) AS avg, min_by(cou, seq) AS cou, min_by(flag, seq) AS flag,
          min_by(flow_avg, seq) AS flow_avg, min_by(flow_cou, seq) AS flow_cou
   FROM {relation}
-  WHERE cn = '{cn}' AND month >= '{year:04d}-01' AND month <= '{year:04d}-12' AND code IN ({codes})
+  WHERE {where}
   GROUP BY mn, data_time, code
-), v AS (
+"""
+
+_WHERE = "cn = '{cn}' AND month >= '{year:04d}-01' AND month <= '{year:04d}-12' AND code IN ({codes})"
+
+#: Rows → exact decimal terms; summed per outlet first, then per region (``count(*)`` of the outlet
+#: groups replaces a ``count(DISTINCT mn)``, which cost more than the sums).
+_SQL = """
+WITH v AS (
   SELECT region, month, code, mn,
     CASE WHEN code NOT IN ({flows}) THEN CAST(cou AS DECIMAL(18,4)) END AS cou_kg,
     CASE WHEN code NOT IN ({flows}) AND cou IS NULL THEN
@@ -68,12 +77,17 @@ WITH k AS (
     CASE WHEN code IN ({flows}) THEN COALESCE(CAST(cou AS DECIMAL(20,5)),
       CAST(CAST(avg AS DECIMAL(18,4)) * (CASE WHEN code LIKE 'w%' THEN 3.6 ELSE 3600 END) AS DECIMAL(20,5)))
     END AS volume_m3
-  FROM k
-  WHERE flag IN ({flags})
+  FROM {source}
+  WHERE {where_v}flag IN ({flags})
+), o AS (
+  SELECT region, month, code, mn, sum(cou_kg) AS cou_kg, sum(conc_volume) AS conc_volume,
+         sum(volume_m3) AS volume_m3, count(*) AS readings
+  FROM v
+  GROUP BY region, month, code, mn
 )
 SELECT region, month, code, sum(cou_kg) AS cou_kg, sum(conc_volume) AS conc_volume,
-       sum(volume_m3) AS volume_m3, count(*) AS readings, count(DISTINCT mn) AS outlets
-FROM v
+       sum(volume_m3) AS volume_m3, sum(readings) AS readings, count(*) AS outlets
+FROM o
 GROUP BY region, month, code
 ORDER BY region, month, code
 """
@@ -87,10 +101,20 @@ def _quoted(items: Iterable[str]) -> str:
     return ", ".join(f"'{item}'" for item in values)
 
 
-def accounting_sql(year: int, codes: Sequence[str] = DEFAULT_CODES, relation: str = "readings") -> str:
-    """The query; ``codes`` are the pollutants (flow codes are always added)."""
-    return _SQL.format(relation=relation, cn=HOURLY_CN, year=int(year), codes=_quoted([*codes, *FLOWS]),
-                       flows=_quoted(FLOWS), flags=_quoted(VALID_FLAGS))
+def accounting_sql(year: int, codes: Sequence[str] = DEFAULT_CODES, relation: str = "readings", *,
+                   collapse_keys: bool = False) -> str:
+    """The query; ``codes`` are the pollutants (flow codes are always added).
+
+    The lake writers keep one row per (MN, DataTime, code), the first by log position
+    (``ecer.scale.lake.dedup``), so the default plan just filters and sums. ``collapse_keys``
+    keeps the first copy in the query instead (a lake from writers that did not; a check).
+    """
+    where = _WHERE.format(cn=HOURLY_CN, year=int(year), codes=_quoted([*codes, *FLOWS]))
+    if collapse_keys:
+        source, where_v = f"({_COLLAPSED.format(relation=relation, where=where)}) AS k", ""
+    else:
+        source, where_v = relation, f"{where} AND "
+    return _SQL.format(source=source, where_v=where_v, flows=_quoted(FLOWS), flags=_quoted(VALID_FLAGS))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from ecer.scale.lake.layout import year_glob
 
 
 def aggregate(lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *, threads: int | None = None,
-              memory_limit: str | None = None) -> list[Total]:
+              memory_limit: str | None = None, collapse_keys: bool = False) -> list[Total]:
+    """DuckDB reads only the columns the query names, and only the year's month directories."""
     duckdb = require("duckdb")
     con = duckdb.connect(":memory:")
     try:
@@ -20,6 +21,6 @@ def aggregate(lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *, thr
             con.execute("SET memory_limit = ?", [memory_limit])
         pattern = year_glob(lake, year).replace("'", "''")
         relation = f"read_parquet('{pattern}', hive_partitioning = false)"
-        return combine(con.execute(accounting_sql(year, codes, relation)).fetchall())
+        return combine(con.execute(accounting_sql(year, codes, relation, collapse_keys=collapse_keys)).fetchall())
     finally:
         con.close()

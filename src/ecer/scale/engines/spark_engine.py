@@ -17,7 +17,8 @@ from ecer.scale.engines.accounting import DEFAULT_CODES, Total, accounting_sql, 
 
 
 @contextmanager
-def session(master: str = "local[*]", *, app: str = "ecer-lake", conf: dict[str, str] | None = None) -> Iterator[Any]:
+def session(master: str = "local[*]", *, app: str = "ecer-lake", conf: dict[str, str] | None = None,
+            shuffle_partitions: int = 4) -> Iterator[Any]:
     """A SparkSession with the settings the accounting relies on; stopped on exit."""
     sql = require("pyspark.sql")
     host = os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
@@ -27,7 +28,12 @@ def session(master: str = "local[*]", *, app: str = "ecer-lake", conf: dict[str,
                .config("spark.ui.enabled", "false")
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.ansi.enabled", "true")
-               .config("spark.sql.shuffle.partitions", "8"))
+               # small shuffles (≤ regions × months × codes × outlets groups): few partitions, and
+               # adaptive execution coalesces them further
+               .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+               .config("spark.sql.adaptive.enabled", "true")
+               .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
+               .config("spark.sql.files.maxPartitionBytes", str(128 << 20)))
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
@@ -38,11 +44,12 @@ def session(master: str = "local[*]", *, app: str = "ecer-lake", conf: dict[str,
         spark.stop()
 
 
-def aggregate_with(spark: Any, lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES) -> list[Total]:
+def aggregate_with(spark: Any, lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *,
+                   collapse_keys: bool = False) -> list[Total]:
     path = f"{lake.rstrip('/')}/month={int(year):04d}-*"
     frame = spark.read.option("recursiveFileLookup", "true").option("pathGlobFilter", "*.parquet").parquet(path)
     frame.createOrReplaceTempView("readings")
-    rows = spark.sql(accounting_sql(year, codes, "readings")).collect()
+    rows = spark.sql(accounting_sql(year, codes, "readings", collapse_keys=collapse_keys)).collect()
     return combine(tuple(row) for row in rows)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ecer.scale import require
+from ecer.scale.lake import dedup
 from ecer.scale.lake.layout import WINDOW, file_name, partition_dir, window_of
 from ecer.scale.lake.rows import COLUMNS, record_rows
 from ecer.scale.log.base import Log, Record
@@ -73,31 +74,70 @@ class LakeFiles:
         self.fs, self.base = open_root(root)
         self.member, self.members, self.window = member, members, window
         self.fs.create_dir(self.base, recursive=True)
+        self._latest: dict[str, Any] = {}  # partition directory → (mn, latest DataTime) in its files
 
     def write(self, records: Sequence[Record]) -> tuple[int, list[str]]:
-        """Write the rows of ``records``; returns (rows written, files written)."""
+        """Write the rows of ``records``; returns (rows written, files written).
+
+        Only the first copy of each (MN, DataTime, code) by log position is kept (``dedup``).
+        """
         pa = require("pyarrow")
         pc = require("pyarrow.compute")
         columns = record_rows(records, self.member, self.members)
         if not columns["seq"]:
             return 0, []
-        table = pa.Table.from_pydict(columns, schema=schema())
+        table = dedup.first_copies(pa.Table.from_pydict(columns, schema=schema()))
         groups: dict[tuple[str, str, int], list[int]] = defaultdict(list)
-        for index, (month, region, seq) in enumerate(zip(columns["month"], columns["region"], columns["seq"],
-                                                         strict=True)):
+        for index, (month, region, seq) in enumerate(zip(table["month"].to_pylist(), table["region"].to_pylist(),
+                                                         table["seq"].to_pylist(), strict=True)):
             groups[(str(month), str(region), window_of(int(seq), self.window)[0])].append(index)
-        written = []
+        written, rows = [], 0
         for (month, region, first), indices in sorted(groups.items()):
             part = table.take(pa.array(indices, pa.int64()))
             directory = f"{self.base}/{partition_dir(month, region)}"
             path = f"{directory}/{file_name(first, first + self.window - 1, self.member, self.members)}"
+            known = self._latest_in(directory)
+            late = dedup.late_rows(part, known)
+            if pc.any(late).as_py():  # rows an earlier file may hold already
+                suspects = part.filter(late)
+                others = self._keys_elsewhere(directory, path, pc.unique(suspects["mn"]).to_pylist())
+                part = pa.concat_tables([part.filter(pc.invert(late)), dedup.drop_known(suspects, others)])
+            rows += part.num_rows
             existing = self._read(path)
             if existing is not None:  # the window again: keep what is not being rewritten, add the new
                 keep = pc.invert(pc.is_in(existing["seq"], value_set=part["seq"]))
-                part = pa.concat_tables([existing.filter(keep), part])
+                part = dedup.first_copies(pa.concat_tables([existing.filter(keep), part]))
             self._write(directory, path, part.sort_by(SORT_KEYS))
+            self._latest[directory] = dedup.merge_latest(known, part)
             written.append(path)
-        return table.num_rows, written
+        return rows, written
+
+    def _files_in(self, directory: str) -> list[str]:
+        fs = require("pyarrow.fs")
+        selector = fs.FileSelector(directory, allow_not_found=True)
+        return sorted(info.path for info in self.fs.get_file_info(selector)
+                      if info.type == fs.FileType.File and info.base_name.endswith(".parquet")
+                      and not info.base_name.startswith("_"))
+
+    def _latest_in(self, directory: str) -> Any:
+        """Each outlet's latest DataTime in the directory's files (read once per writer process)."""
+        if directory not in self._latest:
+            pq = require("pyarrow.parquet")
+            known = None
+            for path in self._files_in(directory):
+                known = dedup.merge_latest(known, pq.read_table(path, filesystem=self.fs,
+                                                                columns=["mn", "data_time"]))
+            self._latest[directory] = known
+        return self._latest[directory]
+
+    def _keys_elsewhere(self, directory: str, path: str, mns: list[str]) -> Any:
+        """Key columns of these outlets' rows in the directory's other files."""
+        pa = require("pyarrow")
+        pq = require("pyarrow.parquet")
+        tables = [pq.read_table(other, filesystem=self.fs, columns=["mn", "data_time", "code", "seq"],
+                                filters=[("mn", "in", mns)])
+                  for other in self._files_in(directory) if other != path]
+        return pa.concat_tables(tables) if tables else None
 
     def _read(self, path: str) -> Any:
         fs = require("pyarrow.fs")
