@@ -40,7 +40,7 @@ def test_situation_docx_content_and_layout(demo_url, tmp_path):
     doc, paragraphs, tables = _texts(out)
     assert "关于2024年全市节能形势的分析报告" in paragraphs
     assert any("〔2024〕" in p and "文号待定" in p for p in paragraphs)
-    for heading in ("一、总体情况", "二、能耗双控晴雨表", "（一）能耗强度累计降低", "五、需要关注的地区"):
+    for heading in ("一、总体情况", "二、能耗双控晴雨表", "（一）能耗强度累计降低", "七、需要关注的地区"):
         assert heading in paragraphs
     assert any("SYNTHETIC" in p for p in paragraphs)
     barometer = tables[0]

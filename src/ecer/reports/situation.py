@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ecer.domain.energy.dual_control import DualControlResult
 from ecer.domain.energy.periods import Period
+from ecer.reports import situation_data as data
 from ecer.reports.charts import grouped_bars
 from ecer.reports.govdoc import GovDocument
 
@@ -44,52 +45,6 @@ def attention_reasons(r: DualControlResult, period: Period) -> list[str]:
     if r.missing:
         reasons.append(f"缺报数据 {len(r.missing)} 项（如 {r.missing[0]}）")
     return reasons
-
-
-def _pollutant_summary(session: Session, year: int) -> list[Any] | None:
-    from ecer.services.assessment import pollutant_rows
-
-    try:
-        return pollutant_rows(session, year)
-    except Exception:  # the projects module is another capability's, still moving
-        return None
-
-
-def _units_over_budget(session: Session, year: int) -> list[dict[str, Any]] | None:
-    """Key units whose forecast exceeds their budget; None while the key-unit module holds no budgets."""
-    try:
-        from ecer.services.budgets import status_rows
-    except ImportError:
-        return None
-    try:
-        rows = [r for r in status_rows(session, year) if r.get("scope") == "unit"]
-    except Exception:  # the key-unit module is another capability's, still moving
-        return None
-    if not rows:
-        return None
-    return [r for r in rows if r.get("forecast_tce") is not None and r.get("budget_tce") is not None
-            and r["forecast_tce"] > r["budget_tce"]]
-
-
-def _alarm_summary(session: Session, year: int) -> list[tuple[str, int, int]] | None:
-    """(region, alarms, still open) for the year; None while no monitored source is registered."""
-    try:
-        from sqlalchemy import select
-
-        from ecer.storage.monitoring import Alarm, MonitoredSource
-    except ImportError:
-        return None
-    if session.scalar(select(MonitoredSource.id).limit(1)) is None:
-        return None
-    counts: dict[str, list[int]] = {}
-    query = select(Alarm, MonitoredSource.region).join(MonitoredSource, MonitoredSource.mn == Alarm.mn)
-    for alarm, region in session.execute(query):
-        if alarm.start.year != year:
-            continue
-        entry = counts.setdefault(region, [0, 0])
-        entry[0] += 1
-        entry[1] += alarm.status == "open"
-    return [(region, total, still_open) for region, (total, still_open) in sorted(counts.items())]
 
 
 def build_situation(session: Session, year: int, period: Period) -> GovDocument:
@@ -129,49 +84,27 @@ def build_situation(session: Session, year: int, period: Period) -> GovDocument:
     doc.image(grouped_bars(labels[1:], [("考核口径能耗", [_f(r.assessed_energy_10k_tce) for r in districts])],
                            f"{label}各县（市）区能源消费量（考核口径）", "万吨标准煤"),
               f"图2 {label}各县（市）区能源消费量（万吨标准煤，考核口径）")
+    pollutants = data.pollutant_progress(session, year)
+    units = data.unit_budgets(session, year)
+    alarms = data.alarm_summary(session, year)
+    env = data.environment(session, plan, year)
+    numbers = _Numbers(figure=3, table=2)
     doc.heading(1, "主要污染物重点工程减排进度")
-    pollutants = _pollutant_summary(session, year)
-    if not pollutants:
-        doc.paragraph("重点工程减排模块尚无已审核的项目数据，本期不作分析。")
-    else:
-        names = {"COD": "化学需氧量", "NH3N": "氨氮", "NOx": "氮氧化物", "VOCs": "挥发性有机物"}
-        city_rows = [p for p in pollutants if p.region == plan.city.name]
-        doc.table(["污染物", "累计减排量（吨）", "五年目标（吨）", "完成率", "进度要求"],
-                  [[names.get(p.pollutant, p.pollutant), f"{p.cumulative_reduction_t:.1f}", f"{p.target_t:f}",
-                    pct(p.completion, 1), pct(p.required_progress, 1)] for p in city_rows],
-                  caption=f"表2 {year}年全市主要污染物重点工程减排进度")
-        doc.image(grouped_bars([names.get(p.pollutant, p.pollutant) for p in city_rows],
-                               [("完成率", [_f(p.completion) for p in city_rows]),
-                                ("进度要求", [_f(p.required_progress) for p in city_rows])],
-                               f"{year}年主要污染物减排进度", "完成率", percent=True),
-                  f"图3 {year}年全市主要污染物重点工程减排进度")
+    _pollutant_section(doc, numbers, pollutants, plan.city.name, year)
+    doc.heading(1, "环境质量")
+    _environment_section(doc, numbers, env, year)
+    doc.heading(1, "重点用能单位与监测预警")
+    _units_section(doc, numbers, units, year)
+    _alarms_section(doc, numbers, alarms, year)
     doc.heading(1, "需要关注的地区")
-    flagged = [(r, attention_reasons(r, period)) for r in districts]
+    more = data.attention_from_modules(units=units, alarms=alarms, pollutants=pollutants, env=env)
+    flagged = [(r, attention_reasons(r, period) + more.get(r.region, [])) for r in districts]
     flagged = [(r, reasons) for r, reasons in flagged if reasons]
     if not flagged:
         doc.paragraph("各县（市）区均达到进度要求。")
     for r, reasons in flagged:
         doc.heading(2, r.region)
         doc.paragraph("；".join(reasons) + "。")
-    doc.heading(1, "重点用能单位与监测预警")
-    doc.heading(2, "超出用能预算的重点用能单位")
-    units = _units_over_budget(session, year)
-    if units is None:
-        doc.paragraph("重点用能单位模块尚无用能预算数据。")
-    elif not units:
-        doc.paragraph("没有预测超出年度用能预算的重点用能单位。")
-    else:
-        doc.table(["地区", "单位", "预算（吨标准煤）", "预测（吨标准煤）"],
-                  [[u.get("region"), u.get("name"), f"{u['budget_tce']:.0f}", f"{u['forecast_tce']:.0f}"]
-                   for u in units], caption="表3 预测超出年度用能预算的重点用能单位")
-    doc.heading(2, "在线监测预警")
-    alarms = _alarm_summary(session, year)
-    if alarms is None:
-        doc.paragraph("在线监测模块尚未登记监测点位。")
-    elif not alarms:
-        doc.paragraph(f"{year}年未发生在线监测预警。")
-    else:
-        doc.table(["地区", "预警次数", "未处置"], [list(a) for a in alarms], caption="表4 在线监测预警汇总")
     doc.heading(1, "下一步工作建议")
     red = [r.region for r in districts if r.level == "red"]
     behind = [r.region for r in districts if r.gap is not None and r.gap < 0]
@@ -179,9 +112,131 @@ def build_situation(session: Session, year: int, period: Period) -> GovDocument:
         doc.paragraph(f"对{'、'.join(red)}等能耗强度不降反升的地区进行预警提醒，督促其分析原因、制定整改措施。")
     if behind:
         doc.paragraph(f"{'、'.join(behind)}累计进度落后，需加快推进节能重点工程，严格控制新上高耗能项目。")
+    over = data.over_budget(units or [])
+    if over:
+        doc.paragraph(f"督促{'、'.join(u['name'] for u in over)}等预计超出用能预算的重点用能单位落实节能措施，"
+                      "合理安排生产，确保不突破年度用能预算。")
+    if alarms and any(a["open"] for a in alarms):
+        doc.paragraph(f"督促{'、'.join(sorted({a['region'] for a in alarms if a['open']}))}及时处置在线监测预警，"
+                      "查明原因并闭环管理。")
+    below = [sec["name"] for sec in (env or {}).get("sections", []) if sec["meets_target"] is False]
+    if below:
+        doc.paragraph(f"针对{'、'.join(below)}等未达到水质目标的断面，排查入河排污口，落实水污染防治措施。")
     doc.paragraph("持续做好能源统计数据报送和审核，确保数据按时、准确、完整。")
     doc.closing(f"{plan.city.name}节能减排工作领导小组办公室", _date_zh(dt.date.today()))
     return doc
+
+
+class _Numbers:
+    """The next 图 and 表 numbers, so a section left out leaves no gap."""
+
+    def __init__(self, figure: int, table: int) -> None:
+        self._figure, self._table = figure, table
+
+    def figure(self) -> int:
+        self._figure += 1
+        return self._figure - 1
+
+    def table(self) -> int:
+        self._table += 1
+        return self._table - 1
+
+
+def _pollutant_section(doc: GovDocument, n: _Numbers, rows: list[Any] | None, city: str, year: int) -> None:
+    if not rows:
+        doc.paragraph("重点工程减排模块尚无已审核的项目数据，本期不作分析。")
+        return
+    names = data.POLLUTANT_ZH
+    city_rows = [p for p in rows if p.region == city]
+    doc.table(["污染物", "累计减排量（吨）", "五年目标（吨）", "完成率", "进度要求"],
+              [[names.get(p.pollutant, p.pollutant), f"{p.cumulative_reduction_t:.1f}", f"{p.target_t:f}",
+                pct(p.completion, 1), pct(p.required_progress, 1)] for p in city_rows],
+              caption=f"表{n.table()} {year}年全市主要污染物重点工程减排进度（对照附件2目标）")
+    doc.image(grouped_bars([names.get(p.pollutant, p.pollutant) for p in city_rows],
+                           [("完成率", [_f(p.completion) for p in city_rows]),
+                            ("进度要求", [_f(p.required_progress) for p in city_rows])],
+                           f"{year}年主要污染物减排进度", "完成率", percent=True),
+              f"图{n.figure()} {year}年全市主要污染物重点工程减排进度")
+    behind = [p for p in rows if p.region != city and p.completion is not None and p.required_progress is not None
+              and p.completion < p.required_progress]
+    if behind:
+        doc.paragraph(f"各地区中共有 {len(behind)} 项污染物减排完成率低于进度要求，涉及"
+                      f"{'、'.join(sorted({p.region for p in behind}))}。")
+
+
+def _environment_section(doc: GovDocument, n: _Numbers, env: dict[str, Any] | None, year: int) -> None:
+    if env is None:
+        doc.paragraph("环境质量模块尚未登记监测站点，本期不作评价。")
+        return
+    doc.heading(2, "环境空气质量")
+    city, regions = env["air_city"], env["air_regions"]
+    if city is None:
+        doc.paragraph("尚无环境空气质量监测数据。")
+    else:
+        doc.paragraph(f"{year}年全市环境空气质量优良天数 {city['good_days']} 天，优良天数比例 "
+                      f"{pct(city['good_day_share'], 1)}；重度及以上污染 {city['heavy_pollution_days']} 天；"
+                      f"PM2.5 年均浓度 {city['pm2_5']} μg/m³；综合指数 {city['comprehensive_index']}"
+                      "（按 HJ 663-2013 和环办监测〔2018〕19号计算）。")
+        doc.table(["排名", "地区", "综合指数", "优良天数比例", "PM2.5（μg/m³）", "重污染天数"],
+                  [[r["rank"] or "—", r["region"], r["comprehensive_index"], pct(r["good_day_share"], 1),
+                    r["pm2_5"], r["heavy_pollution_days"]] for r in regions],
+                  caption=f"表{n.table()} {year}年各地区环境空气质量综合指数排名")
+        doc.image(grouped_bars([r["region"] for r in regions],
+                               [("优良天数比例", [_f(r["good_day_share"]) for r in regions])],
+                               f"{year}年各地区空气质量优良天数比例", "优良天数比例", percent=True,
+                               reference=_f(city["good_day_share"])),
+                  f"图{n.figure()} {year}年各地区空气质量优良天数比例（虚线为全市）")
+    doc.heading(2, "地表水环境质量")
+    water, sections = env["water_city"], env["sections"]
+    if water is None:
+        doc.paragraph("尚无地表水监测数据。")
+    else:
+        doc.paragraph(f"全市 {water['sections']} 个监测断面中，达到或优于Ⅲ类 {water['good']} 个（{pct(water['good_share'], 1)}），"
+                      f"劣Ⅴ类 {water['worse_than_v']} 个，达到水质目标 {water['meeting_target']} 个"
+                      f"（{pct(water['target_share'], 1)}）（按 GB 3838-2002 评价）。")
+        doc.table(["断面", "地区", "水体", "水质类别", "目标", "是否达标"],
+                  [[s["name"], s["region"], s["water_body"] or "—", s["water_class"] or "—", s["target_class"] or "—",
+                    {True: "达标", False: "未达标", None: "—"}[s["meets_target"]]] for s in sections],
+                  caption=f"表{n.table()} {year}年地表水监测断面水质类别与目标")
+    if env["alarms"]:
+        doc.paragraph("环境质量预警：" + "；".join(f"{a['region']}{a['kind_zh']} {a['count']} 次" for a in env["alarms"])
+                      + "。")
+
+
+def _units_section(doc: GovDocument, n: _Numbers, units: list[dict[str, Any]] | None, year: int) -> None:
+    doc.heading(2, "超出用能预算的重点用能单位")
+    if units is None:
+        doc.paragraph("重点用能单位模块尚无用能预算数据。")
+        return
+    over = data.over_budget(units)
+    doc.paragraph(f"{year}年设定用能预算的重点用能单位 {len(units)} 家，按已审核月报预测全年用能超出预算的 {len(over)} 家。")
+    if over:
+        doc.table(["地区", "单位", "预算（吨标准煤）", "预测（吨标准煤）", "超出（吨标准煤）"],
+                  [[u.get("region"), u.get("name"), f"{u['budget_tce']:,.0f}", f"{u['forecast_tce']:,.0f}",
+                    f"{u['forecast_tce'] - u['budget_tce']:,.0f}"] for u in over],
+                  caption=f"表{n.table()} 预测超出年度用能预算的重点用能单位")
+    shown = [u for u in units if u.get("forecast_tce") is not None and u.get("budget_tce")]
+    if shown:
+        doc.image(grouped_bars([u["name"] for u in shown],
+                               [("预测占预算", [float(u["forecast_tce"] / u["budget_tce"]) for u in shown])],
+                               f"{year}年重点用能单位预测用能占预算比例", "占预算", percent=True, reference=1.0),
+                  f"图{n.figure()} {year}年重点用能单位预测用能占预算比例（虚线为预算）")
+
+
+def _alarms_section(doc: GovDocument, n: _Numbers, alarms: list[dict[str, Any]] | None, year: int) -> None:
+    doc.heading(2, "在线监测预警")
+    if alarms is None:
+        doc.paragraph("在线监测模块尚未登记监测点位。")
+        return
+    if not alarms:
+        doc.paragraph(f"{year}年未发生在线监测预警。")
+        return
+    total, still_open = sum(a["total"] for a in alarms), sum(a["open"] for a in alarms)
+    doc.paragraph(f"{year}年在线监测共预警 {total} 次，其中未处置 {still_open} 次、"
+                  f"已确认 {sum(a['acknowledged'] for a in alarms)} 次、已关闭 {sum(a['closed'] for a in alarms)} 次。")
+    doc.table(["地区", "预警类型", "次数", "未处置", "已确认", "已关闭"],
+              [[a["region"], a["kind_zh"], a["total"], a["open"], a["acknowledged"], a["closed"]] for a in alarms],
+              caption=f"表{n.table()} {year}年在线监测预警汇总（按地区和类型）")
 
 
 def _f(value: Decimal | None) -> float | None:

@@ -19,12 +19,14 @@ from ecer.domain.assessment.completion import (
     pollutant_completion,
     year_intensity_completion,
 )
+from ecer.domain.assessment.key_units import key_units_score
 from ecer.domain.assessment.rubric import Rubric, load_rubric
 from ecer.domain.assessment.sheet import AutoScore, HumanScore, score_sheet
 from ecer.domain.assessment.timeliness import alarm_handling_score, timeliness_score
 from ecer.domain.energy.dual_control import DualControlResult, account
 from ecer.domain.energy.periods import Period
 from ecer.domain.energy.targets import annual_target
+from ecer.services.assessment_inputs import alarm_counts, key_unit_standings
 from ecer.services.energy import accounting_rules, generation_coal_rate, region_targets
 from ecer.storage import assessment as store
 from ecer.storage import statistics
@@ -65,24 +67,6 @@ def _first_submissions(session: Session, region: str, year: int) -> dict[str, dt
     return first
 
 
-def _alarm_counts(session: Session, region: str, year: int, hours: int) -> tuple[int, int] | None:
-    """(handled in time, alarms) of the region's monitored sources in ``year``; None without monitoring."""
-    try:
-        from ecer.storage.monitoring import Alarm, MonitoredSource
-    except ImportError:
-        return None
-    from sqlalchemy import select
-
-    query = (select(Alarm).join(MonitoredSource, MonitoredSource.mn == Alarm.mn)
-             .where(MonitoredSource.region == region))
-    alarms = [a for a in session.scalars(query) if a.start.year == year]
-    if not alarms and session.scalar(select(MonitoredSource.id).limit(1)) is None:
-        return None  # no source registered anywhere: no monitoring data yet
-    limit = dt.timedelta(hours=hours)
-    handled = sum(1 for a in alarms if a.handled_at is not None and a.handled_at - a.start <= limit)
-    return handled, len(alarms)
-
-
 def _auto_scores(session: Session, rubric: Rubric, region: str, year: int) -> dict[str, AutoScore]:
     scores: dict[str, AutoScore] = {}
     for item in rubric.measures:
@@ -91,10 +75,14 @@ def _auto_scores(session: Session, rubric: Rubric, region: str, year: int) -> di
                                                  _first_submissions(session, region, year), item.max_points)
         elif item.method == "alarm_handling":
             hours = rubric.timeliness.alarm_handling_hours if rubric.timeliness else 24
-            counts = _alarm_counts(session, region, year, hours)
+            counts = alarm_counts(session, region, year, hours)
             scores[item.code] = alarm_handling_score(*(counts or (None, None)), item.max_points)
+        elif item.method == "key_units" and rubric.key_units is not None:
+            today = dt.datetime.now(CHINA_STANDARD_TIME).date()
+            standings = key_unit_standings(session, region, year, rubric.key_units, today)
+            scores[item.code] = key_units_score(standings, rubric.key_units, item.max_points)
         elif item.method in ("key_units", "key_projects"):
-            scores[item.code] = AutoScore(None, "重点用能单位模块尚无数据" if item.method == "key_units"
+            scores[item.code] = AutoScore(None, "计分表未给出重点用能单位计分规则" if item.method == "key_units"
                                           else "重点工程模块尚无数据")
     return scores
 

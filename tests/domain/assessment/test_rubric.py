@@ -9,7 +9,7 @@ from ecer.domain.assessment.rubric import available_rubrics, load_rubric, read_r
 from ecer.domain.errors import EcerError
 
 PINNED = {
-    "energy-2021": "7dfc5b94a92bf7450e73b432b8749a301d5c862fefcce49ab91ddd478ee546ae",
+    "energy-2021": "05423f1f82649830c9f7d0d2878a1cd5d3e1c611ad295159f1f0c2328cd750fb",
     "pollutant-2021": "6e0cf3c38535cb40d7260e7b5bbe2cd7a44210960bdad19d6c3d4968f24ffd2a",
 }
 

@@ -78,6 +78,20 @@ class Timeliness(_Strict):
     alarm_handling_hours: int = Field(24, gt=0, description="an alarm counts as handled in time within …")
 
 
+class KeyUnitRule(_Strict):
+    """How the ``key_units`` item is scored: monthly reports on time and units within their budget."""
+
+    report_due_day: int = Field(ge=1, le=28, description="month m's report is due by this day of month m + 1")
+    report_weight: Decimal = Field(ge=0, le=1, description="share of the points for reporting on time")
+    budget_weight: Decimal = Field(ge=0, le=1, description="share of the points for staying within budget")
+
+    @model_validator(mode="after")
+    def _weights_add_up(self) -> KeyUnitRule:
+        if self.report_weight + self.budget_weight != 1:
+            raise ValueError("key_units: report_weight + budget_weight must be 1")
+        return self
+
+
 class Rubric(_Strict):
     id: str
     version: int
@@ -88,6 +102,7 @@ class Rubric(_Strict):
     targets: list[TargetItem] = Field(min_length=1)
     measures: list[MeasureItem] = Field(default_factory=list)
     timeliness: Timeliness | None = None
+    key_units: KeyUnitRule | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
