@@ -76,3 +76,32 @@ def test_identify_each_variant() -> None:
     assert identify(data, modbus) == "modbus"
     assert identify(data, swap_bytes(modbus)) == "modbus-swapped"
     assert identify(data, 0x1C08) is None
+
+
+def test_state_map_has_order_eight() -> None:
+    """The lane shortcut rests on H⁸ = I for Appendix A's 8-bit state map H(x) = TABLE[x] >> 8."""
+    from ecer.protocol.hj212.crc import _POWERS, TABLE
+
+    high = [value >> 8 for value in TABLE]
+    eighth = list(range(256))
+    for _ in range(8):
+        eighth = [high[x] for x in eighth]
+    assert eighth == list(range(256))
+    assert _POWERS[1] == tuple(high)
+
+
+@given(st.binary(min_size=1, max_size=12_000), st.integers(0, 0xFFFF))
+def test_lanes_match_the_literal_algorithm_on_long_input(data: bytes, reg: int) -> None:
+    """Every fold depth (up to a 9999-byte streamed segment) and every starting register."""
+    literal = reg
+    for byte in data:
+        literal = _literal_step(literal, byte)
+    assert hj212_crc16(data, reg) == literal
+
+
+def _literal_step(reg: int, byte: int) -> int:
+    """One byte of Appendix A, steps 3-7, without a table."""
+    reg = (reg >> 8) ^ byte
+    for _ in range(8):
+        reg = (reg >> 1) ^ 0xA001 if reg & 1 else reg >> 1
+    return reg

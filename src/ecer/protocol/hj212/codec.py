@@ -23,6 +23,7 @@ References
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -36,6 +37,13 @@ HEADER_FIELDS: Final = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
 VERSIONS: Final = {0: "2005", 1: "2017", 2: "2025"}  # Flag bits V5..V0 (Table 3); 2025 per issue 3
 _HEX: Final = frozenset("0123456789ABCDEFabcdef")
 _UPPER_HEX: Final = frozenset("0123456789ABCDEF")
+#: The usual header: Table 3's fields in order, none missing or repeated, each already of the shape
+#: its check wants (ASCII digits, 24 upper hex MN, no ``,`` or space, no ``&`` before ``CP=&&``).
+#: ``_common_header`` then checks the rest (QN's field ranges, Flag ≤ 255 with a known version and
+#: no D bit); anything else takes the general path, which finds and reports what is wrong.
+_COMMON_HEADER: Final = re.compile(
+    r"QN=([0-9]{17});ST=([0-9A-Za-z]{2});CN=([0-9]{4});PW=([^;,& ]*);MN=([0-9A-F]{24});Flag=([0-9]{1,3});CP=&&"
+)
 
 #: Every deviation the decoder recognises (each is also an error code in ``ecer.domain.errors``).
 DEVIATIONS: Final = frozenset({
@@ -165,6 +173,8 @@ class _Report:
         self.deviations: list[tuple[str, str]] = []
 
     def finish(self, packet: Packet, policy: Policy) -> Packet:
+        if not (self.errors or self.warnings or self.deviations):
+            return packet  # a clean packet keeps the empty lists it was made with
         errors = [Notice.of(c, d) for c, d in self.errors]
         warnings = [Notice.of(c, d) for c, d in self.warnings]
         for code, detail in self.deviations:
@@ -275,24 +285,11 @@ def report_crc(packet: Packet, received: str, expected: int, segment: bytes | No
 
 def parse_segment(packet: Packet, text: str, codes: CodeTable, report: _Report, escaped: bool = False) -> None:
     """Fields of the data segment (Table 3) and the CP data area (§6.3.3)."""
-    start = text.find("CP=&&")
-    if start < 0:
-        report.errors.append(("HJ212_CP_MALFORMED", "缺少 CP=&&"))
-        header, area = text, None
+    common = _COMMON_HEADER.match(text)
+    if common is not None and _common_header(packet, common):
+        area: str | None = _area(text[common.end():], report)
     else:
-        header = text[:start]
-        tail = text[start + 5:]
-        if tail.endswith("&&"):
-            area = tail[:-2]
-        else:
-            report.errors.append(("HJ212_CP_MALFORMED", "CP 不以 && 结尾"))
-            area = tail
-        if header.endswith(";"):
-            header = header[:-1]
-        elif header:
-            report.deviations.append(("HJ212_SEPARATOR_MISSING", header[-12:] + "CP=&&"))
-    fields = _header_fields(header, report)
-    _check_header(packet, fields, report)
+        area = _general_header(packet, text, report)
     if area is None:
         return
     result = parse_cp(area, codes, version=packet.version, st=packet.st)
@@ -303,6 +300,46 @@ def parse_segment(packet: Packet, text: str, codes: CodeTable, report: _Report, 
         report.deviations.extend((c, _printable(d)) for c, d in result.deviations)
     if escaped:
         _repair_text(packet, report)
+
+
+def _area(tail: str, report: _Report) -> str:
+    """The data area from what follows ``CP=&&``: up to the closing ``&&``."""
+    if tail.endswith("&&"):
+        return tail[:-2]
+    report.errors.append(("HJ212_CP_MALFORMED", "CP 不以 && 结尾"))
+    return tail
+
+
+def _common_header(packet: Packet, match: re.Match[str]) -> bool:
+    """Take a header matched by ``_COMMON_HEADER`` when it passes the checks the shape leaves open.
+
+    Returns false, having set nothing, when ``_check_header`` would have something to report.
+    """
+    qn, st, cn, pw, mn, flag_text = match.groups()
+    flag = int(flag_text)
+    version = VERSIONS.get(flag >> 2) if flag <= 255 else None
+    if version is None or flag & 2 or not _plausible_timestamp(qn):
+        return False
+    packet.qn, packet.st, packet.cn, packet.pw, packet.mn = qn, st, cn, pw, mn
+    packet.flag, packet.ack_requested, packet.version = flag, bool(flag & 1), version
+    return True
+
+
+def _general_header(packet: Packet, text: str, report: _Report) -> str | None:
+    """Any header: split, checked field by field; returns the data area (``None`` without ``CP=&&``)."""
+    start = text.find("CP=&&")
+    if start < 0:
+        report.errors.append(("HJ212_CP_MALFORMED", "缺少 CP=&&"))
+        header, area = text, None
+    else:
+        header = text[:start]
+        area = _area(text[start + 5:], report)
+        if header.endswith(";"):
+            header = header[:-1]
+        elif header:
+            report.deviations.append(("HJ212_SEPARATOR_MISSING", header[-12:] + "CP=&&"))
+    _check_header(packet, _header_fields(header, report), report)
+    return area
 
 
 def _repair_text(packet: Packet, report: _Report) -> None:

@@ -165,11 +165,12 @@ def parse_cp(area: str, codes: CodeTable, *, version: str | None = "2017", st: s
     result = CpResult()
     values = result.values
     mapped: dict[str, tuple[str, str | None]] = {}
+    spaced, underscored = " " in area, "_" in area  # rare: checked per item only when present
     for item in split_items(area):
         if not item:
             continue
         key, sep, raw = item.partition("=")
-        if " " in item:  # "CP=&& PolId=…" (C.4), "LA -Rtd", "i12003-Info =0" (C.42)
+        if spaced and " " in item:  # "CP=&& PolId=…" (C.4), "LA -Rtd", "i12003-Info =0" (C.42)
             clean_key, clean_raw = key.replace(" ", ""), raw.strip()
             if clean_key != key or clean_raw != raw:
                 result.deviations.append(("HJ212_WHITESPACE", item.strip()))
@@ -184,6 +185,8 @@ def parse_cp(area: str, codes: CodeTable, *, version: str | None = "2017", st: s
             continue
         if code in mapped:
             new, source = mapped[code]
+        elif codes.get(code) is not None:  # a 2017 code: nothing to map, nothing to report
+            new, source = mapped[code] = code, None
         else:
             new, source = mapped[code] = _map_code(code, codes, version, st, result)
         entry = values.get(new)
@@ -193,7 +196,7 @@ def parse_cp(area: str, codes: CodeTable, *, version: str | None = "2017", st: s
                 entry["source_code"] = source
         if suffix in entry:
             result.warnings.append(("HJ212_CP_DUPLICATE", key))
-        if suffix in NUMBER_SUFFIXES and "_" not in raw:  # hot path, inlined: N14.2 decimal text
+        if suffix in NUMBER_SUFFIXES and not (underscored and "_" in raw):  # hot path: N14.2 decimal text
             try:
                 number = float(raw)
             except ValueError:
@@ -202,6 +205,9 @@ def parse_cp(area: str, codes: CodeTable, *, version: str | None = "2017", st: s
                 if number - number == 0:  # not nan, not ±inf
                     entry[suffix] = number
                     continue
+        elif suffix == "Flag" and raw in DATA_FLAGS:  # hot path: a Table 8 flag
+            entry[suffix] = raw
+            continue
         entry[suffix] = _suffix_value(suffix, raw, key, result)
     return result
 

@@ -17,7 +17,6 @@ References
 
 from __future__ import annotations
 
-import sys
 from typing import Final, Literal
 
 CrcVariant = Literal["hj212", "modbus", "modbus-swapped"]
@@ -38,12 +37,23 @@ def _table() -> tuple[int, ...]:
 
 
 TABLE: Final = _table()
-#: Appendix A keeps only the high byte between steps (``crc = TABLE[(crc >> 8) ^ byte]``), so the
-#: running state is 8 bits; this table advances it by two bytes at once, indexed by a native
-#: little-endian 16-bit word XOR the state (the state meets the first byte, the low one).
+#: Appendix A keeps only the high byte between bytes (``crc = TABLE[(crc >> 8) ^ byte]``), so the
+#: running state is 8 bits and moves by ``H(x) = TABLE[x] >> 8``, a GF(2)-linear map whose eighth
+#: power is the identity (``H⁸ = I``, checked in the tests). ``_POWERS[k]`` tabulates ``H^k``.
 _HIGH: Final = tuple(value >> 8 for value in TABLE)
-_PAIRS: Final = tuple(_HIGH[_HIGH[word & 0xFF] ^ (word >> 8)] for word in range(65536))
-_LITTLE: Final = sys.byteorder == "little"
+
+
+def _powers() -> tuple[tuple[int, ...], ...]:
+    rows = [tuple(range(256))]
+    for _ in range(7):
+        rows.append(tuple(_HIGH[x] for x in rows[-1]))
+    return tuple(rows)
+
+
+_POWERS: Final = _powers()
+#: ``_LANES[r][j]``: the power applied to the bytes in lane ``j`` (offset ≡ j mod 8) when the last
+#: byte is at an offset ≡ r mod 8.
+_LANES: Final = tuple(tuple(_POWERS[(r - j) % 8] for j in range(8)) for r in range(8))
 
 
 def hj212_crc16(data: bytes, reg: int = INITIAL) -> int:
@@ -61,29 +71,40 @@ def hj212_crc16(data: bytes, reg: int = INITIAL) -> int:
     int
         The 16-bit checksum; the packet carries it as 4 hex digits, high byte first.
 
+    Notes
+    -----
+    With ``s`` the 8-bit state, ``b_0 … b_L`` the bytes and ``H`` as above, unrolling the loop gives
+
+    ::
+
+        s_L ⊕ b_L = H^L(s_0) ⊕ XOR over i = 0..L of H^((L - i) mod 8)(b_i),   crc = TABLE[s_L ⊕ b_L]
+
+    because ``H`` is linear and ``H⁸ = I``. Bytes whose offsets agree mod 8 meet the same power, so
+    they are XORed together first (the segment read as one integer, folded in halves down to 64
+    bits: C-speed work), leaving eight table lookups instead of one per byte.
+
     Examples
     --------
-    >>> f"{hj212_crc16(b'QN=20160801085857223;ST=32;CN=1062;PW=100000;'
-    ...     b'MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&'):04X}"
+    >>> segment = (b'QN=20160801085857223;ST=32;CN=1062;PW=100000;'
+    ...            b'MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&')
+    >>> format_crc(hj212_crc16(segment))
     '1C80'
     """
     n = len(data)
     if n == 0:
         return reg
-    if not _LITTLE:
-        for byte in data:
-            reg = TABLE[(reg >> 8) ^ byte]
-        return reg
-    state = reg >> 8
-    body = n - 1  # every byte but the last only moves the 8-bit state; the last yields all 16 bits
-    start = body & 1
-    if start:
-        state = _HIGH[state ^ data[0]]
-    if body > start:
-        pairs = _PAIRS
-        for word in memoryview(bytes(data[start:body])).cast("H"):
-            state = pairs[state ^ word]
-    return TABLE[state ^ data[body]]
+    lanes = int.from_bytes(data, "little")  # byte i sits in bits 8i..8i+7: lane i mod 8 after folding
+    bits = (n + 7) >> 3 << 6
+    while bits > 64:
+        half = (bits + 64) >> 7 << 6  # a multiple of 64 bits keeps every byte in its lane
+        lanes = (lanes >> half) ^ (lanes & ((1 << half) - 1))
+        bits = half
+    last = (n - 1) & 7
+    b = lanes.to_bytes(8, "little")
+    p0, p1, p2, p3, p4, p5, p6, p7 = _LANES[last]
+    state = (_POWERS[last][reg >> 8] ^ p0[b[0]] ^ p1[b[1]] ^ p2[b[2]] ^ p3[b[3]]
+             ^ p4[b[4]] ^ p5[b[5]] ^ p6[b[6]] ^ p7[b[7]])
+    return TABLE[state]
 
 
 def modbus_crc16(data: bytes, reg: int = INITIAL) -> int:
