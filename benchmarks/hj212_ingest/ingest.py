@@ -141,8 +141,8 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, object]:
             report["sent_acknowledged_stored_equal"] = (
                 report["sent"] == report["acknowledged"] + report["malformed"] == packets + report["malformed"])
             if profile is not None and profile.exists():
-                print(f"--- server profile ({kind}), top 15 by cumulative time ---")
-                pstats.Stats(str(profile)).sort_stats("tottime").print_stats(15)
+                print(f"--- server profile ({kind}), top 30 by own time ---")
+                pstats.Stats(str(profile)).sort_stats("tottime").print_stats(30)
             return report
         finally:
             cleanup()

@@ -170,9 +170,10 @@ class Conversation:
             return self.refuse(raw, "MONITOR_UNKNOWN_MN", packet.mn or "", packet.mn, packet.cn)
         if packet.pw != source.pw:
             return self.refuse(raw, "MONITOR_WRONG_PW", packet.mn or "", packet.mn, packet.cn)
-        used = {w.code for w in packet.warnings if w.code in DEVIATIONS} - source.accepted
-        if used:
-            return self.refuse(raw, "MONITOR_DEVIATION_NOT_ALLOWED", ",".join(sorted(used)), packet.mn, packet.cn)
+        if packet.warnings:  # deviations the source was not allowed (most packets carry none)
+            used = {w.code for w in packet.warnings if w.code in DEVIATIONS} - source.accepted
+            if used:
+                return self.refuse(raw, "MONITOR_DEVIATION_NOT_ALLOWED", ",".join(sorted(used)), packet.mn, packet.cn)
         cn = packet.cn or ""
         exchange = EXCHANGES.get(cn)
         if exchange is None:

@@ -105,3 +105,26 @@ def test_source_code_suffix_in_a_2005_packet_is_still_a_duplicate() -> None:
     """A mapped 2005 code records ``source_code``; an item of that name repeats it."""
     raw = frame("ST=32;CN=2051;PW=100000;MN=88888880000001;CP=&&DataTime=20160801085857;011-source_code=x&&")
     assert "HJ212_CP_DUPLICATE" in [w.code for w in decode(raw).warnings]
+
+
+@given(st.text(max_size=20) | st.none(), st.text(max_size=8), st.text(max_size=30), st.integers(0, 255) | st.none(),
+       st.sampled_from(["9014", "9013"]))
+def test_cached_reply_equals_the_general_builder(qn: str | None, pw: str, mn: str, flag: int | None, cn: str) -> None:
+    """The 9014/9013 reply with its cached tail is byte for byte what ``build`` makes (C.14, C.4)."""
+    from ecer.protocol.hj212 import builder
+    from ecer.protocol.hj212.codec import Packet
+
+    packet = Packet(qn=qn, pw=pw, mn=mn, flag=flag)
+    expected = builder.build(st="91", cn=cn, pw=pw, mn=mn, qn=qn,
+                             flag=None if flag is None else flag & ~0b11, cp="")
+    assert builder._reply(packet, cn) == expected
+
+
+def test_constant_tail_continues_the_crc() -> None:
+    """``ConstantTail(t).after(hj212_crc16(h)) == hj212_crc16(h + t)`` on Appendix A's example."""
+    from ecer.protocol.hj212.crc import ConstantTail, hj212_crc16
+    from tests.protocol.hj212.examples import APPENDIX_A
+
+    data = APPENDIX_A.encode()
+    for cut in range(len(data)):
+        assert ConstantTail(data[cut:]).after(hj212_crc16(data[:cut])) == 0x1C80

@@ -14,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Final
 
 from ecer.protocol.hj212.codec import MAX_DATA_LENGTH, Packet
 from ecer.protocol.hj212.cp import CST
-from ecer.protocol.hj212.crc import hj212_crc16
+from ecer.protocol.hj212.crc import ConstantTail, hj212_crc16
 
 VERSION_BITS: Final = {"2005": 0, "2017": 1, "2025": 2}
 
@@ -120,14 +121,33 @@ def _reply_flag(packet: Packet) -> int | None:
 
 def data_ack(packet: Packet) -> bytes:
     """9014 数据应答 for an upload: ST=91, the upload's QN, PW and MN, ``CP=&&&&`` (C.14, C.48, C.50)."""
-    return build(st="91", cn="9014", pw=packet.pw or "", mn=packet.mn or "", qn=packet.qn,
-                 flag=_reply_flag(packet), cp="")
+    return _reply(packet, "9014")
 
 
 def notify_ack(packet: Packet) -> bytes:
     """9013 通知应答 for a notification such as 1013 (C.4): ST=91, same QN, ``CP=&&&&``."""
-    return build(st="91", cn="9013", pw=packet.pw or "", mn=packet.mn or "", qn=packet.qn,
-                 flag=_reply_flag(packet), cp="")
+    return _reply(packet, "9013")
+
+
+def _reply(packet: Packet, cn: str) -> bytes:
+    """What ``build`` makes of the reply, without rebuilding the part after QN for every packet.
+
+    A source's replies differ only in QN, which comes first: the rest of the segment and its share
+    of the CRC are cached per source (``_reply_tail``), leaving the CRC of ``QN=…`` to compute.
+    """
+    pw, mn, qn, flag = packet.pw or "", packet.mn or "", packet.qn, _reply_flag(packet)
+    if qn is not None and flag is not None:
+        tail = _reply_tail(cn, pw, mn, flag)
+        head = b"QN=" + qn.encode("utf-8")
+        size = len(head) + len(tail.tail)
+        if size <= MAX_DATA_LENGTH:
+            return b"##%04d%s%s%04X\r\n" % (size, head, tail.tail, tail.after(hj212_crc16(head)))
+    return build(st="91", cn=cn, pw=pw, mn=mn, qn=qn, flag=flag, cp="")  # also raises what build raises
+
+
+@lru_cache(maxsize=4096)
+def _reply_tail(cn: str, pw: str, mn: str, flag: int) -> ConstantTail:
+    return ConstantTail(f";ST=91;CN={cn};PW={pw};MN={mn};Flag={flag};CP=&&&&".encode())
 
 
 def set_time(*, st: str, pw: str, mn: str, system_time: dt.datetime, qn: str | None = None,

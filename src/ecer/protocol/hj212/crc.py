@@ -93,18 +93,45 @@ def hj212_crc16(data: bytes, reg: int = INITIAL) -> int:
     n = len(data)
     if n == 0:
         return reg
+    last = (n - 1) & 7
+    return TABLE[_POWERS[last][reg >> 8] ^ _lane_sum(data, last)]
+
+
+def _lane_sum(data: bytes, last: int) -> int:
+    """XOR of ``H^((L - i) mod 8)(b_i)`` over the bytes of ``data`` (``last`` = L mod 8, L = len - 1)."""
+    n = len(data)
     lanes = int.from_bytes(data, "little")  # byte i sits in bits 8i..8i+7: lane i mod 8 after folding
     bits = (n + 7) >> 3 << 6
     while bits > 64:
         half = (bits + 64) >> 7 << 6  # a multiple of 64 bits keeps every byte in its lane
         lanes = (lanes >> half) ^ (lanes & ((1 << half) - 1))
         bits = half
-    last = (n - 1) & 7
     b = lanes.to_bytes(8, "little")
     p0, p1, p2, p3, p4, p5, p6, p7 = _LANES[last]
-    state = (_POWERS[last][reg >> 8] ^ p0[b[0]] ^ p1[b[1]] ^ p2[b[2]] ^ p3[b[3]]
-             ^ p4[b[4]] ^ p5[b[5]] ^ p6[b[6]] ^ p7[b[7]])
-    return TABLE[state]
+    return p0[b[0]] ^ p1[b[1]] ^ p2[b[2]] ^ p3[b[3]] ^ p4[b[4]] ^ p5[b[5]] ^ p6[b[6]] ^ p7[b[7]]
+
+
+class ConstantTail:
+    """Appendix A's CRC continued over bytes known in advance, in constant time.
+
+    ``ConstantTail(tail).after(reg) == hj212_crc16(tail, reg)``: the tail's lanes are summed once, so a
+    reply whose segment ends in fixed text (``;ST=91;CN=9014;PW=…;MN=…;Flag=4;CP=&&&&`` after the
+    upload's QN) costs only the CRC of its variable start.
+    """
+
+    __slots__ = ("_power", "_sum", "tail")
+
+    def __init__(self, tail: bytes) -> None:
+        if not tail:
+            raise ValueError("empty tail")
+        self.tail = tail
+        last = (len(tail) - 1) & 7
+        self._power = _POWERS[last]
+        self._sum = _lane_sum(tail, last)
+
+    def after(self, reg: int) -> int:
+        """The CRC of ``head + tail`` given ``reg = hj212_crc16(head)``."""
+        return TABLE[self._power[reg >> 8] ^ self._sum]
 
 
 def modbus_crc16(data: bytes, reg: int = INITIAL) -> int:
