@@ -9,6 +9,8 @@
 Synthetic data only (合成演示数据). Usage::
 
     .venv/bin/python benchmarks/scale/run.py --packets 20000 --rows 1e7 --pg-rows 1e7
+
+``--gateway-before REV`` also times the gateway as committed at git ``REV`` (before/after in one run).
 """
 
 from __future__ import annotations
@@ -39,8 +41,23 @@ def report(name: str, value: float, unit: str, extra: str = "") -> None:
     print(f"{name:<46} {value:>14,.1f} {unit:<12} {extra}", flush=True)
 
 
-async def ingest(url: str, lake: str, n_packets: int, connections: int) -> None:
-    from ecer.scale.gateway import Gateway
+def former_gateway(rev: str) -> type:
+    """The ``Gateway`` class as committed at ``rev`` (git), to time the former code in the same run."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[2]
+    text = subprocess.run(["git", "show", f"{rev}:src/ecer/scale/gateway.py"], cwd=root, check=True,
+                          capture_output=True, text=True).stdout
+    spec = importlib.util.spec_from_loader("ecer_gateway_former", loader=None)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    exec(compile(text, f"{rev}:gateway.py", "exec"), module.__dict__)  # our own file at a commit
+    return module.Gateway
+
+
+async def ingest(url: str, lake: str, n_packets: int, connections: int, gateway: type | None = None,
+                 label: str = "gateway → JetStream, acknowledged") -> None:
     from ecer.scale.lake.writer import run_writer
     from ecer.scale.log.jetstream import JetStreamLog
 
@@ -48,7 +65,9 @@ async def ingest(url: str, lake: str, n_packets: int, connections: int) -> None:
     hours = n_packets // len(outs) + 1
     data = list(synthetic.traffic(outs, dt.datetime(2024, 3, 1), hours))[:n_packets]
     log = await JetStreamLog.connect(url)
-    gw = Gateway(log, {o.source.mn: o.source for o in outs}, host="127.0.0.1", port=0)
+    if gateway is None:
+        from ecer.scale.gateway import Gateway as gateway
+    gw = gateway(log, {o.source.mn: o.source for o in outs}, host="127.0.0.1", port=0)
     await gw.start()
     host, port = gw.sockets[0]
     per = [data[i::connections] for i in range(connections)]
@@ -71,8 +90,12 @@ async def ingest(url: str, lake: str, n_packets: int, connections: int) -> None:
     acks = sum(await asyncio.gather(*(logger(p) for p in per)))
     seconds = time.perf_counter() - started
     await gw.stop()
-    report("gateway → JetStream, acknowledged", acks / seconds, "packets/s",
-           f"{acks} acks of {len(data)} sent, {connections} connections, {seconds:.1f} s")
+    report(label, acks / seconds, "packets/s",
+           f"{acks} acks of {len(data)} sent, {connections} connections, {seconds:.1f} s, "
+           f"most in flight {gw.stats.as_dict().get('max_in_flight', '-')}")
+    if gateway.__module__ == "ecer_gateway_former":
+        await log.close()
+        return
     started = time.perf_counter()
     stats = await run_writer(log, lake, batch=5000, max_buffer=100_000, idle_exit=1.0)
     seconds = time.perf_counter() - started - 1.0
@@ -215,6 +238,9 @@ def main() -> None:
     parser.add_argument("--pg-rows", type=float, default=1e7)
     parser.add_argument("--before", action="store_true",
                         help="also time the former plan (first copy per key in the query) with DuckDB and Spark local")
+    parser.add_argument("--gateway-before", metavar="REV", default="",
+                        help="also time the gateway as committed at git REV (fresh nats-server each, alternating)")
+    parser.add_argument("--repeat", type=int, default=1, help="ingest runs per gateway (alternating)")
     parser.add_argument("--skip", default="", help="comma list of: ingest,duckdb,spark-local,spark-standalone,postgres")
     args = parser.parse_args()
     skip = set(args.skip.split(","))
@@ -222,12 +248,20 @@ def main() -> None:
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     try:
         if "ingest" not in skip:
-            (node,) = _nodes(work, 1)
-            node.start(shutil.which("nats-server") or "/usr/sbin/nats-server", work / "nats.log")
-            try:
-                asyncio.run(ingest(node.url, str(work / "lake-ingest"), args.packets, args.connections))
-            finally:
-                node.kill()
+            runs: list[tuple[type | None, str]] = [(None, "gateway → JetStream, acknowledged")]
+            if args.gateway_before:
+                runs.insert(0, (former_gateway(args.gateway_before), f"gateway at {args.gateway_before} (before)"))
+            for i in range(args.repeat):
+                for gateway, label in runs:
+                    store = work / f"nats-{i}-{gateway is None}"  # a fresh server and stream per run
+                    store.mkdir()
+                    (node,) = _nodes(store, 1)
+                    node.start(shutil.which("nats-server") or "/usr/sbin/nats-server", work / "nats.log")
+                    try:
+                        asyncio.run(ingest(node.url, str(work / f"lake-ingest-{i}"), args.packets,
+                                           args.connections, gateway, label))
+                    finally:
+                        node.kill()
         lake = work / "lake"
         started = time.perf_counter()
         rows = bulk_lake(lake, int(args.rows))

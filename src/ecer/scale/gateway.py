@@ -1,10 +1,18 @@
 """The HJ 212 gateway of the scale tier: frame, check, publish to the log, then acknowledge.
 
 The transport only feeds bytes to the codec's ``Framer``; ``ecer.scale.routing.route`` decides
-what each frame is. All frames of one read are published concurrently; each upload's 9014 is
-written only after the log returned its receipt (for JetStream: stored on the stream's replicas),
-in the order the packets arrived. A packet the log did not confirm gets no acknowledgement, so the
-data logger sends it again (HJ 212-2017 §6.5 / Appendix C: 超时重发).
+what each frame is. Publishing is pipelined: the connection's reader sends each packet to the log
+as soon as it is framed (``Log.submit``: no waiting) and queues it with the future of its receipt;
+the connection's acknowledger takes the queue in arrival order and writes a packet's 9014 only
+after *that packet's* receipt came back (for JetStream: stored on the stream's replicas). So the
+acknowledgements of one connection keep the order of its packets (HJ 212-2017 §6.5: the reply
+answers the upload by its QN), and reading goes on while earlier packets await their PubAck. A
+packet the log did not confirm gets no acknowledgement, so the data logger sends it again
+(Appendix C: 超时重发).
+
+``max_in_flight`` bounds the packets of all connections that were sent to the log and await
+their receipt: when the window is full, the readers stop reading (TCP pushes back on the devices)
+until receipts come back.
 
 Gateways keep no state beyond the source registry, so several run side by side behind one address
 (DNS round robin or a TCP load balancer); the log's message-id deduplication makes a packet that a
@@ -21,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ecer.protocol.hj212 import framer as _framer
-from ecer.scale.log.base import Log
+from ecer.scale.log.base import Log, Stored
 from ecer.scale.routing import Route, SourceEntry, refuse, route
 
 log = logging.getLogger("ecer.scale.gateway")
@@ -38,6 +46,7 @@ class GatewayStats:
     acks: int = 0
     refused: int = 0
     not_stored: int = 0
+    max_in_flight: int = 0  # most packets awaiting their receipt at one time (≤ the window)
     garbage_bytes: int = 0
     started: float = field(default_factory=time.monotonic)
 
@@ -50,7 +59,7 @@ class Gateway:
 
     def __init__(self, log_: Log, sources: Mapping[str, SourceEntry] | Callable[[], Mapping[str, SourceEntry]],
                  *, host: str = "0.0.0.0", port: int = 9212, idle_timeout: float = 600.0,
-                 max_in_flight: int = 20000, reload_seconds: float = 30.0) -> None:
+                 max_in_flight: int = 4096, reload_seconds: float = 30.0) -> None:
         self.log = log_
         self._load = sources if callable(sources) else (lambda: sources)
         self.sources: Mapping[str, SourceEntry] = {}
@@ -58,7 +67,8 @@ class Gateway:
         self.idle_timeout = idle_timeout
         self.reload_seconds = reload_seconds
         self.stats = GatewayStats()
-        self._in_flight = asyncio.Semaphore(max_in_flight)
+        self._window = asyncio.Semaphore(max_in_flight)
+        self.in_flight = 0  # packets sent to the log, receipt not yet back
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[None]] = set()
         self._reload_task: asyncio.Task[None] | None = None
@@ -88,6 +98,8 @@ class Gateway:
         self._handlers.add(task)
         self.stats.connections += 1
         cutter = _framer.Framer()
+        queue: asyncio.Queue[tuple[Route, asyncio.Future[Stored]] | None] = asyncio.Queue()
+        acknowledger = asyncio.create_task(self._acknowledge(queue, writer))
         try:
             while True:
                 try:
@@ -95,17 +107,67 @@ class Gateway:
                 except TimeoutError:
                     break
                 cutter.receive_data(data)
-                routes = [r for r in (self._route(e) for e in cutter.events()) if r is not None]
-                if routes:
-                    await self._dispatch(routes, writer)
+                for event in cutter.events():
+                    r = self._route(event)
+                    if r is not None:
+                        await self._submit(r, queue, writer)
                 if not data:
                     break
+            queue.put_nowait(None)  # the device closed: still acknowledge what gets stored
+            await acknowledger
         except (ConnectionError, asyncio.CancelledError):
             pass
         finally:
+            acknowledger.cancel()
             self._handlers.discard(task)
             with contextlib.suppress(Exception):
                 writer.close()
+
+    async def _submit(self, r: Route, queue: asyncio.Queue[tuple[Route, asyncio.Future[Stored]] | None],
+                      writer: asyncio.StreamWriter) -> None:
+        """Answer at once what needs no store; send the rest to the log inside the window."""
+        for reply in r.reply_now:
+            writer.write(reply)
+        if r.subject is None:
+            return
+        await self._window.acquire()  # full window: stop reading until receipts come back
+        try:
+            receipt = await self.log.submit(r.subject, r.raw, r.msg_id)
+        except Exception as exc:  # not even sent: no acknowledgement, the device sends again
+            self._window.release()
+            self.stats.not_stored += 1
+            log.warning("not stored %s: %r", r.subject, exc)
+            return
+        self.in_flight += 1
+        self.stats.max_in_flight = max(self.stats.max_in_flight, self.in_flight)
+        receipt.add_done_callback(self._settled)
+        if r.msg_id is None:
+            self.stats.refused += 1
+        else:
+            queue.put_nowait((r, receipt))
+
+    def _settled(self, receipt: asyncio.Future[Stored]) -> None:
+        self.in_flight -= 1
+        self._window.release()
+        if not receipt.cancelled() and receipt.exception() is not None:
+            self.stats.not_stored += 1
+            log.warning("not stored: %r", receipt.exception())
+
+    async def _acknowledge(self, queue: asyncio.Queue[tuple[Route, asyncio.Future[Stored]] | None],
+                           writer: asyncio.StreamWriter) -> None:
+        """Write each 9014 after its own packet's receipt, in the packets' order."""
+        while (item := await queue.get()) is not None:
+            r, receipt = item
+            with contextlib.suppress(Exception):  # not stored (counted in ``_settled``): no ack
+                stored = await receipt
+                self.stats.published += 1
+                self.stats.duplicates += stored.duplicate
+                if r.ack is not None and not writer.is_closing():
+                    writer.write(r.ack)
+                    self.stats.acks += 1
+            if queue.empty():
+                await writer.drain()
+        await writer.drain()
 
     def _route(self, event: _framer.Event) -> Route | None:
         if isinstance(event, _framer.Frame):
@@ -117,36 +179,6 @@ class Gateway:
         if isinstance(event, _framer.Garbage):
             self.stats.garbage_bytes += len(event.data)
         return None
-
-    async def _dispatch(self, routes: list[Route], writer: asyncio.StreamWriter) -> None:
-        for r in routes:
-            for reply in r.reply_now:
-                writer.write(reply)
-        results = await asyncio.gather(*(self._store(r) for r in routes))
-        for r, stored in zip(routes, results, strict=True):
-            if stored and r.ack is not None and not writer.is_closing():
-                writer.write(r.ack)
-                self.stats.acks += 1
-        await writer.drain()
-
-    async def _store(self, r: Route) -> bool:
-        if r.subject is None:
-            return False
-        raw = r.raw
-        async with self._in_flight:
-            try:
-                if r.msg_id is None:
-                    self.stats.refused += 1
-                    await self.log.publish_unique(r.subject, raw)
-                    return False
-                receipt = await self.log.publish(r.subject, raw, r.msg_id)
-            except Exception as exc:  # not stored: no acknowledgement, the device sends again
-                self.stats.not_stored += 1
-                log.warning("not stored %s: %r", r.subject, exc)
-                return False
-        self.stats.published += 1
-        self.stats.duplicates += receipt.duplicate
-        return True
 
     async def stop(self) -> None:
         if self._server is not None:

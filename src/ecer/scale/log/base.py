@@ -5,7 +5,9 @@ JetStream's place:
 
 * ``publish(subject, data, msg_id)`` returns only once the log has *stored* the message (for
   JetStream: the PubAck after the stream's replicas agreed). The message id makes a retry or a
-  device's retransmission idempotent within the log's deduplication window.
+  device's retransmission idempotent within the log's deduplication window. ``submit`` is the
+  same store without waiting: it sends the message and hands back a future of its receipt, so a
+  gateway keeps many publishes in flight (the future fails when the message was not stored).
 * a durable ``Consumer`` that hands out records in log order and is told, with ``ack``, that every
   record up to and including a given one has been made durable elsewhere (the Parquet file is
   complete). Records not acknowledged are handed out again after a restart.
@@ -13,6 +15,7 @@ JetStream's place:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -53,6 +56,11 @@ class Log(Protocol):
 
     async def publish_unique(self, subject: str, data: bytes) -> Stored:
         """Store a message with no deduplication (refused packets: every one is kept)."""
+        ...
+
+    async def submit(self, subject: str, data: bytes, msg_id: str | None) -> asyncio.Future[Stored]:
+        """Send one message now; the future resolves once the log stored it, or raises when it was
+        not stored (retries with the same id included). ``msg_id=None``: no deduplication."""
         ...
 
     async def consumer(self, name: str, subject_filter: str) -> Consumer:

@@ -7,6 +7,10 @@
 * ``publish`` waits for the PubAck; in a cluster that is after the stream's replicas agreed. While
   a new stream leader is being elected the request times out or finds no responder: it is retried
   with the same message id (so a retry never duplicates) until ``publish_deadline``.
+* ``submit`` sends without waiting (nats-py ``publish_async``: one reply subscription, one future
+  per message, no task) and returns a future of the receipt. A PubAck that does not come within
+  ``request_timeout``, or an error reply, hands the message to ``publish`` (same message id, so the
+  retry cannot duplicate); the future fails only when that gave up too.
 * Consumers are durable pull consumers with ``AckPolicy.ALL``: acknowledging a record acknowledges
   everything delivered before it, which is exactly "the file holding these records is complete".
 
@@ -41,6 +45,7 @@ class StreamOptions:
     max_age: float | None = None  # s; None keeps everything (size it for the replay horizon)
     publish_deadline: float = 30.0  # s of retrying one publish (leader election takes a few seconds)
     request_timeout: float = 2.0  # s for one PubAck
+    max_pending: int = 16384  # messages ``submit`` may have awaiting their PubAck (nats-py's bound)
 
 
 class JetStreamConsumer:
@@ -64,8 +69,9 @@ class JetStreamLog:
 
     def __init__(self, nc: Any, options: StreamOptions) -> None:
         self.nc = nc
-        self.js = nc.jetstream(timeout=options.request_timeout)
+        self.js = nc.jetstream(timeout=options.request_timeout, publish_async_max_pending=options.max_pending)
         self.options = options
+        self._retries: set[asyncio.Task[Stored]] = set()  # keeps retry tasks referenced until done
 
     @classmethod
     async def connect(cls, url: str, options: StreamOptions | None = None, *, create: bool = True) -> JetStreamLog:
@@ -120,6 +126,49 @@ class JetStreamLog:
                 if time.monotonic() > deadline or isinstance(exc, js_errors.BadRequestError):
                     raise EcerError("SCALE_LOG_NOT_STORED", f"{subject} {msg_id}: {exc!r}") from exc
                 await asyncio.sleep(0.1)
+
+    async def submit(self, subject: str, data: bytes, msg_id: str | None) -> asyncio.Future[Stored]:
+        loop = asyncio.get_running_loop()
+        receipt: asyncio.Future[Stored] = loop.create_future()
+        headers = None if msg_id is None else {"Nats-Msg-Id": msg_id}
+        try:
+            first = await self.js.publish_async(subject, data, headers=headers)
+        except Exception:  # not connected right now: the retrying path decides
+            self._retry(receipt, subject, data, msg_id)
+            return receipt
+        timer = loop.call_later(self.options.request_timeout, first.cancel)
+
+        def settle(done: asyncio.Future[Any]) -> None:
+            timer.cancel()
+            if receipt.done():
+                return
+            if done.cancelled() or done.exception() is not None:  # no PubAck in time, or an error reply
+                self._retry(receipt, subject, data, msg_id)
+                return
+            ack = done.result()
+            receipt.set_result(Stored(ack.seq, bool(ack.duplicate)))
+
+        first.add_done_callback(settle)
+        return receipt
+
+    def _retry(self, receipt: asyncio.Future[Stored], subject: str, data: bytes, msg_id: str | None) -> None:
+        """Finish ``receipt`` from the waiting, retrying ``publish`` (a task only on this rare path)."""
+        again = self.publish(subject, data, msg_id) if msg_id is not None else self.publish_unique(subject, data)
+        task = asyncio.ensure_future(again)
+        self._retries.add(task)
+
+        def copy(done: asyncio.Task[Stored]) -> None:
+            self._retries.discard(done)
+            if receipt.done():
+                return
+            if done.cancelled():
+                receipt.cancel()
+            elif (exc := done.exception()) is not None:
+                receipt.set_exception(exc)
+            else:
+                receipt.set_result(done.result())
+
+        task.add_done_callback(copy)
 
     async def publish_unique(self, subject: str, data: bytes) -> Stored:
         """Store a message without deduplication (refused packets: every one is kept)."""
