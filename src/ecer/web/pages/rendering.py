@@ -29,6 +29,7 @@ NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("/regions", "地区", None),
     ("/indicators", "指标", None),
     ("/units", "重点用能单位", None),
+    ("/twohigh", "“两高”项目", None),
     ("/monitoring", "在线监测", None),
     ("/projects", "重点工程", None),
     ("/submissions", "数据报送", None),
