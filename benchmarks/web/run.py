@@ -112,19 +112,25 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def measure(base: str, requests: int, concurrency: int) -> None:
+async def measure(base: str, label: str, path: str, requests: int, concurrency: int) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         await login(client)
         cookies = client.cookies
-    for label, path in ENDPOINTS:
-        await load(base, path, min(50, requests), min(10, concurrency), cookies)  # warm-up
-        rate, latencies, errors = await load(base, path, requests, concurrency, cookies)
-        print(f"  {label:38s} {rate:8.1f} req/s   p50 {percentile(latencies, .5) * 1000:7.1f} ms   "
-              f"p99 {percentile(latencies, .99) * 1000:7.1f} ms   errors {errors}", flush=True)
+    await load(base, path, min(50, requests), min(10, concurrency), cookies)  # warm-up
+    rate, latencies, errors = await load(base, path, requests, concurrency, cookies)
+    print(f"  {label:38s} {rate:8.1f} req/s   p50 {percentile(latencies, .5) * 1000:7.1f} ms   "
+          f"p99 {percentile(latencies, .99) * 1000:7.1f} ms   errors {errors}", flush=True)
 
 
 def run_backend(name: str, url: str, args: argparse.Namespace, folder: Path) -> None:
     rows = prepare(url, args.scale, folder)
+    print(f"{name}: {rows} statistics revisions ({args.scale} × demo), {args.requests} requests per endpoint, "
+          f"{args.concurrency} concurrent clients, one uvicorn worker (restarted for each endpoint)", flush=True)
+    for label, path in ENDPOINTS:
+        serve_and_measure(url, label, path, args, folder)
+
+
+def serve_and_measure(url: str, label: str, path: str, args: argparse.Namespace, folder: Path) -> None:
     port = free_port()
     env = {**os.environ, "ECER_DATABASE_URL": url}
     log = (folder / f"serve-{port}.log").open("w")
@@ -137,9 +143,7 @@ def run_backend(name: str, url: str, args: argparse.Namespace, folder: Path) -> 
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        print(f"{name}: {rows} statistics revisions ({args.scale} × demo), {args.requests} requests per endpoint, "
-              f"{args.concurrency} concurrent clients, one uvicorn worker", flush=True)
-        asyncio.run(measure(base, args.requests, args.concurrency))
+        asyncio.run(measure(base, label, path, args.requests, args.concurrency))
     finally:
         server.terminate()
         try:

@@ -18,6 +18,7 @@ import os
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 
 from ecer.domain.errors import EcerError
 from ecer.web.access import Principal
@@ -71,8 +72,11 @@ def _from_request(request: Request) -> Principal | None:
 
 
 async def require_principal(request: Request) -> Principal:
-    """The app-level guard: a principal, and a valid CSRF token on cookie-authenticated changes."""
-    principal = _from_request(request)
+    """The app-level guard: a principal, and a valid CSRF token on cookie-authenticated changes.
+
+    The session look-up runs in the thread pool: blocking the event loop on a busy connection pool
+    would stall every request, including those that are about to give a connection back."""
+    principal = await run_in_threadpool(_from_request, request)
     if principal is None:
         raise NotAuthenticated()
     if request.method not in SAFE_METHODS and principal.via == "session":

@@ -8,8 +8,14 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 
 from ecer.domain.energy.periods import Period
-from ecer.services.dashboard import current_plan, latest_year, progress_rows, region_series, require_region
-from ecer.services.indicators import indicator_table
+from ecer.services.dashboard import (
+    current_plan,
+    indicator_rows,
+    latest_year,
+    progress_rows,
+    region_series,
+    require_region,
+)
 from ecer.storage.models import IndicatorValue
 from ecer.web.api.schemas import IndicatorOut, IndicatorValueOut, PlanOut, RegionDetail, RegionOut
 from ecer.web.auth import PrincipalDep
@@ -59,6 +65,10 @@ def region(region: str, session: SessionDep, principal: PrincipalDep,
 @router.get("/indicators", response_model=Page[IndicatorOut], summary="规划指标：基数、目标、最新值、进度与状态")
 def indicators(session: SessionDep, _principal: PrincipalDep, params: ListDep,
                year: Annotated[int | None, Query(description="取该年及以前的最新值")] = None) -> Any:
+    if year is None:
+        return respond(indicator_rows(session), IndicatorOut, params, "indicators")
+    from ecer.services.indicators import indicator_table
+
     return respond(indicator_table(session, year), IndicatorOut, params, "indicators")
 
 

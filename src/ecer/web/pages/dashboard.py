@@ -8,9 +8,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ecer.domain.energy.periods import Period, parse_period
-from ecer.services.dashboard import current_plan, latest_year, missing_rows, progress_rows, region_series
+from ecer.services.dashboard import (
+    current_plan,
+    indicator_rows,
+    latest_year,
+    missing_rows,
+    progress_rows,
+    region_series,
+)
 from ecer.services.energy import has_demo_data
-from ecer.services.indicators import indicator_table
 from ecer.web.auth import PrincipalDep
 from ecer.web.deps import SessionDep
 from ecer.web.pages.rendering import render
@@ -39,7 +45,7 @@ def home(request: Request, session: SessionDep, principal: PrincipalDep, year: i
         request, "home.html", principal, plan_title=plan.metadata.title, year=year, period=chosen.value,
         years=list(range(plan.metadata.base_year + 1, plan.metadata.target_year + 1)),
         periods=[p.value for p in (Period.YEAR, *[p for p in Period if p is not Period.YEAR])],
-        rows=rows, indicators=indicator_table(session), missing=missing_rows(session, principal, year, chosen, rows),
+        rows=rows, indicators=indicator_rows(session), missing=missing_rows(session, principal, year, chosen, rows),
         barometer_rule=plan.metadata.barometer_rule, synthetic=has_demo_data(session),
         chart={"rows": rows, "zones": _zones(plan)},
     )
@@ -70,4 +76,4 @@ def region(name: str, request: Request, session: SessionDep, principal: Principa
 def indicators(request: Request, session: SessionDep, principal: PrincipalDep) -> HTMLResponse:
     plan = current_plan(session)
     return render(request, "indicators.html", principal, plan_title=plan.metadata.title,
-                  indicators=indicator_table(session), kinds=KINDS)
+                  indicators=indicator_rows(session), kinds=KINDS)

@@ -10,8 +10,6 @@ from ecer.web.pages.rendering import render
 
 router = APIRouter(include_in_schema=False)
 COMING = {
-    "/monitoring": ("在线监测", "监测点位在线状态与最新数据、曲线与限值、报警确认与关闭（HJ 212-2017）。"),
-    "/projects": ("重点工程", "主要污染物重点减排工程、申报与核定减排量、按地区和污染物的进度（附件2）。"),
 }
 
 

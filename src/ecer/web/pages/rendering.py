@@ -32,6 +32,7 @@ NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("/twohigh", "“两高”项目", None),
     ("/monitoring", "在线监测", None),
     ("/projects", "重点工程", None),
+    ("/environment", "环境质量", None),
     ("/submissions", "数据报送", None),
     ("/admin", "系统管理", frozenset({"admin"})),
 ]
