@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from ecer.domain.energy.benchmarks import EfficiencyClass
 from ecer.domain.energy.key_units import Category
 from ecer.domain.energy.two_high import Status
 from ecer.services import key_unit_views as views
@@ -19,7 +20,9 @@ router = APIRouter(include_in_schema=False)
 CLASS_CHIP = {"benchmark": "green", "between": "yellow", "below_baseline": "red", None: "none"}
 BUDGET_CHIP = {"ok": "green", "attention": "yellow", "forecast_over": "red", "exceeded": "red", None: "none"}
 FLAGS_ZH = {"over_10k_tce": "≥1万吨标准煤", "over_50k_tce": "≥5万吨标准煤"}
-CHIPS = {"class_chip": CLASS_CHIP, "budget_chip": BUDGET_CHIP, "flags_zh": FLAGS_ZH}
+CATEGORY_SHORT = {"national": "≥1万吨标准煤", "designated": "5千～1万吨标准煤", "other": "一般用能单位"}
+CLASS_ZH = {c.value: c.label_zh for c in EfficiencyClass}
+CHIPS = {"class_chip": CLASS_CHIP, "class_zh": CLASS_ZH, "budget_chip": BUDGET_CHIP, "flags_zh": FLAGS_ZH, "category_short": CATEGORY_SHORT}
 
 
 def _blank(value: str | None) -> str | None:

@@ -16,7 +16,8 @@
                itemStyle: { color: i === years.length - 1 ? "#1f4e79" : "#9aa5b1" } };
     });
     if (d.budget && d.budget.budget_tce) {
-      series.push({ name: "月均预算", type: "line", data: [], markLine: { symbol: "none", label: { formatter: "月均预算" },
+      series.push({ name: "月均预算", type: "line", data: [], itemStyle: { color: "#d7263d" }, lineStyle: { type: "dashed" },
+        markLine: { symbol: "none", label: { formatter: "月均预算", position: "insideEndTop" },
         lineStyle: { color: "#d7263d", type: "dashed" }, data: [{ yAxis: +(d.budget.budget_tce / 12).toFixed(1) }] } });
     }
     var c = echarts.init(el, null, { renderer: "canvas" });
