@@ -17,6 +17,9 @@ ROUTERS: list[str] = [
     "ecer.web.pages.admin",  # /admin 系统管理
     "ecer.web.pages.placeholders",  # 重点用能单位, 在线监测, 重点工程 (coming)
     "ecer.web.api.energy_meters",  # /api/v1/energy: gateway uploads of key units (bearer token per unit)
+    "ecer.web.api.monitoring",  # /api/v1/monitoring: sources, readings, alarms (+ acknowledge/close)
+    "ecer.web.api.pollution",  # /api/v1/emissions (projects, progress), /api/v1/environment (air, water)
+    "ecer.web.pages.pollution",  # /monitoring 在线监测, /projects 重点工程, /environment 环境质量
     "ecer.web.api.key_units",  # /api/v1/units, /api/v1/twohigh, /api/v1/budgets
     "ecer.web.pages.key_units",  # /units 重点用能单位, /twohigh “两高”项目
 ]
