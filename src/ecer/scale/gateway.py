@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -35,6 +36,23 @@ from ecer.scale.routing import Route, SourceEntry, refuse, route
 log = logging.getLogger("ecer.scale.gateway")
 
 READ_SIZE = 65536
+
+
+class _Waiting:
+    """One connection's packets awaiting their receipt, in arrival order (``None``: end of input)."""
+
+    def __init__(self) -> None:
+        self.items: deque[tuple[Route, asyncio.Future[Stored]] | None] = deque()
+        self._more = asyncio.Event()
+
+    def put(self, item: tuple[Route, asyncio.Future[Stored]] | None) -> None:
+        self.items.append(item)
+        self._more.set()
+
+    async def wait(self) -> None:
+        self._more.clear()
+        if not self.items:
+            await self._more.wait()
 
 
 @dataclass
@@ -98,7 +116,7 @@ class Gateway:
         self._handlers.add(task)
         self.stats.connections += 1
         cutter = _framer.Framer()
-        queue: asyncio.Queue[tuple[Route, asyncio.Future[Stored]] | None] = asyncio.Queue()
+        queue = _Waiting()
         acknowledger = asyncio.create_task(self._acknowledge(queue, writer))
         try:
             while True:
@@ -113,7 +131,7 @@ class Gateway:
                         await self._submit(r, queue, writer)
                 if not data:
                     break
-            queue.put_nowait(None)  # the device closed: still acknowledge what gets stored
+            queue.put(None)  # the device closed: still acknowledge what gets stored
             await acknowledger
         except (ConnectionError, asyncio.CancelledError):
             pass
@@ -123,7 +141,7 @@ class Gateway:
             with contextlib.suppress(Exception):
                 writer.close()
 
-    async def _submit(self, r: Route, queue: asyncio.Queue[tuple[Route, asyncio.Future[Stored]] | None],
+    async def _submit(self, r: Route, queue: _Waiting,
                       writer: asyncio.StreamWriter) -> None:
         """Answer at once what needs no store; send the rest to the log inside the window."""
         for reply in r.reply_now:
@@ -144,7 +162,7 @@ class Gateway:
         if r.msg_id is None:
             self.stats.refused += 1
         else:
-            queue.put_nowait((r, receipt))
+            queue.put((r, receipt))
 
     def _settled(self, receipt: asyncio.Future[Stored]) -> None:
         self.in_flight -= 1
@@ -153,19 +171,33 @@ class Gateway:
             self.stats.not_stored += 1
             log.warning("not stored: %r", receipt.exception())
 
-    async def _acknowledge(self, queue: asyncio.Queue[tuple[Route, asyncio.Future[Stored]] | None],
-                           writer: asyncio.StreamWriter) -> None:
-        """Write each 9014 after its own packet's receipt, in the packets' order."""
-        while (item := await queue.get()) is not None:
-            r, receipt = item
-            with contextlib.suppress(Exception):  # not stored (counted in ``_settled``): no ack
-                stored = await receipt
+    async def _acknowledge(self, queue: _Waiting, writer: asyncio.StreamWriter) -> None:
+        """Write each 9014 after its own packet's receipt, in the packets' order; the 9014s whose
+        receipts are already back go out in one write (one system call, not one per packet)."""
+        items = queue.items
+        while True:
+            if not items:
+                await queue.wait()
+                continue
+            head = items[0]
+            if head is None:
+                break
+            if not head[1].done():
+                with contextlib.suppress(Exception):  # a failure is counted in ``_settled``
+                    await head[1]
+            replies = []
+            while items and (item := items[0]) is not None and item[1].done():
+                items.popleft()
+                r, receipt = item
+                if receipt.cancelled() or receipt.exception() is not None:
+                    continue  # not stored: no acknowledgement, the device sends again
                 self.stats.published += 1
-                self.stats.duplicates += stored.duplicate
-                if r.ack is not None and not writer.is_closing():
-                    writer.write(r.ack)
-                    self.stats.acks += 1
-            if queue.empty():
+                self.stats.duplicates += receipt.result().duplicate
+                if r.ack is not None:
+                    replies.append(r.ack)
+            if replies and not writer.is_closing():
+                writer.write(b"".join(replies))
+                self.stats.acks += len(replies)
                 await writer.drain()
         await writer.drain()
 
