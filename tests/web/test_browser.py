@@ -169,3 +169,20 @@ def test_the_admin_page(browser, server):
     page.goto("/admin")
     assert "完整" in page.inner_text("h2:has-text('审计日志')")
     _shot(page, "10-admin")
+
+
+def test_monitoring_projects_and_environment_pages(browser, server):
+    page = _page(browser, server, "drc")
+    page.goto("/monitoring")
+    page.wait_for_selector("#curves[data-ready] canvas")
+    assert page.locator("#sources tbody tr").count() == 6
+    _shot(page, "31-monitoring")
+    page.goto("/projects?year=2024")
+    page.wait_for_selector("#progress-chart[data-ready] canvas")
+    _shot(page, "32-projects")
+    page.goto("/environment")
+    page.wait_for_selector("#stations-map[data-ready] canvas")
+    page.wait_for_selector("#aqi-calendar[data-ready] canvas")
+    page.wait_for_timeout(500)  # the map's GeoJSON arrives by fetch
+    assert page.locator("#sections tbody tr").count() == 6
+    _shot(page, "33-environment")
