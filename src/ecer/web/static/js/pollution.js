@@ -3,7 +3,6 @@
 (function () {
   "use strict";
   var AQI_COLOURS = ["#00e400", "#ffff00", "#ff7e00", "#ff0000", "#99004c", "#7e0023"]; // HJ 633-2012 表2, levels 1-6
-  var LEVEL_COLOURS = { red: "#d7263d", yellow: "#e5a50a", green: "#2e9e4f", none: "#9aa5b1" };
   var PALETTE = ["#1f6fb2", "#d7263d", "#2e9e4f", "#e5a50a", "#7b4fa0", "#00838f"];
   function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
   var charts = [];
@@ -51,12 +50,14 @@
       return { name: p, type: "bar", itemStyle: { color: PALETTE[i % PALETTE.length] },
                data: regions.map(function (g) {
                  var r = d.rows.filter(function (x) { return x.region === g && x.pollutant === p; })[0];
-                 return r && r.completion !== null ? { value: +(r.completion * 100).toFixed(1),
-                   itemStyle: { borderColor: LEVEL_COLOURS[r.level || "none"], borderWidth: 2 } } : null;
+                 return r && r.completion !== null ? +(r.completion * 100).toFixed(1) : null;
                }) };
     });
     var required = d.rows.length ? d.rows[0].required_progress : null;
-    if (series.length && required !== null) series[0].markLine = limitLine(+(required * 100).toFixed(1), "进度要求");
+    if (series.length && required !== null) {
+      series[0].markLine = limitLine(+(required * 100).toFixed(1), "进度要求");
+      series[0].markLine.label.formatter = "进度要求 {c}%";
+    }
     c.setOption({
       animation: false, legend: { top: 0 }, tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : v + "%"; } },
       grid: { left: 50, right: 20, top: 40, bottom: 60 },
@@ -79,7 +80,7 @@
         tooltip: { trigger: "item", formatter: function (p) {
           return p.data && p.data.value ? p.name + "<br>AQI " + (p.data.value[2] === null ? "—" : p.data.value[2]) +
             " " + (p.data.category || "") : p.name; } },
-        geo: { map: "jilin", roam: true, label: { show: true, fontSize: 11, color: "#555" },
+        geo: { map: "jilin", roam: true, zoom: 1.2, label: { show: true, fontSize: 11, color: "#555" },
                itemStyle: { areaColor: "#eef2f6", borderColor: "#9aa5b1" }, emphasis: { disabled: true } },
         series: [{ type: "scatter", coordinateSystem: "geo", symbolSize: 14, data: points,
                    label: { show: true, formatter: "{b}", position: "right", fontSize: 11, color: "#111",
@@ -93,11 +94,11 @@
     if (!c || !d.stations.length) return;
     var year = String(d.year);
     var rows = d.stations.length;
-    c.getDom().style.height = (rows * 150 + 40) + "px";
+    c.getDom().style.height = (rows * 150 + 60) + "px";
     c.resize();
     var calendars = [], series = [];
     d.stations.forEach(function (s, i) {
-      calendars.push({ top: 30 + i * 150, left: 90, right: 20, cellSize: ["auto", 14], range: year,
+      calendars.push({ top: 60 + i * 150, left: 90, right: 20, cellSize: ["auto", 14], range: year,
                        yearLabel: { show: true, formatter: s.name, position: "left", fontSize: 12 },
                        dayLabel: { firstDay: 1, nameMap: "ZH", fontSize: 9 }, monthLabel: { nameMap: "ZH", fontSize: 10 } });
       series.push({ type: "heatmap", coordinateSystem: "calendar", calendarIndex: i, name: s.name,
@@ -124,7 +125,8 @@
     if (series.length) {
       series[0].markLine = { symbol: "none", silent: true, lineStyle: { type: "dashed", color: "#d7263d" },
         label: { position: "insideEndTop" },
-        data: lines.map(function (l) { return { yAxis: l[0], label: { formatter: l[1] + " {c}" } }; }) };
+        data: lines.map(function (l, i) { return { yAxis: l[0], label: { formatter: l[1] + " {c}",
+          position: i % 2 ? "insideStartBottom" : "insideEndTop" } }; }) };
     }
     c.setOption({
       animation: false, tooltip: { trigger: "axis" }, legend: { top: 0, type: "scroll" },
