@@ -100,6 +100,7 @@ def registry() -> pint.UnitRegistry:
     return ureg
 
 
+@lru_cache(maxsize=1024)
 def parse_unit(text: str) -> pint.Unit:
     """Parse a unit as written in a workbook: Chinese form, alias, or a pint expression."""
     ureg = registry()

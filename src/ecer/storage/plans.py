@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select, update
@@ -37,10 +38,16 @@ def active_record(session: Session) -> PlanRecord | None:
 
 
 def active_plan(session: Session) -> Any:
-    """The active plan, validated again by the same loader as a file (so a stored plan is never stale)."""
-    from ecer.domain.plan.loader import load_plan_text
-
+    """The active plan, validated by the same loader as a file (so a stored plan is never stale)."""
     record = active_record(session)
     if record is None:
         raise EcerError("PLAN_NOT_LOADED", "请运行 ecer init 或 ecer plan load")
-    return load_plan_text(record.yaml_text, record.source_file)
+    return _parsed(record.yaml_text, record.source_file)
+
+
+@lru_cache(maxsize=8)
+def _parsed(yaml_text: str, source_file: str) -> Any:
+    """Parsing and validating a plan costs ~0.1 s: do it once per distinct text (callers never mutate it)."""
+    from ecer.domain.plan.loader import load_plan_text
+
+    return load_plan_text(yaml_text, source_file)

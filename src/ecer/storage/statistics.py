@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ecer.domain.energy.dual_control import EnergyStatistics
@@ -100,9 +100,11 @@ def review(session: Session, revision_id: int, action: str, actor: str, reason: 
 
 def latest_approved(session: Session, region: str | None = None) -> dict[str, dict[tuple[int, Period], EnergyStatistics]]:
     """Region → (year, period) → the latest approved figures."""
-    query = select(StatisticsRevision).where(StatisticsRevision.status == "approved")
+    latest = select(func.max(StatisticsRevision.id)).where(StatisticsRevision.status == "approved")
     if region is not None:
-        query = query.where(StatisticsRevision.region == region)
+        latest = latest.where(StatisticsRevision.region == region)
+    latest = latest.group_by(StatisticsRevision.region, StatisticsRevision.year, StatisticsRevision.period)
+    query = select(StatisticsRevision).where(StatisticsRevision.id.in_(latest.scalar_subquery()))
     result: dict[str, dict[tuple[int, Period], EnergyStatistics]] = {}
     for rev in session.scalars(query.order_by(StatisticsRevision.id)):
         period = Period(rev.period)
