@@ -138,8 +138,9 @@ def test_a_good_workbook_submitted_and_approved_changes_the_barometer(browser, s
     _upload(district, tmp_path, "good.csv", "永吉县,2024,全年,125.5,104.8,150")
     district.wait_for_selector("#check-ok")
     _shot(district, "06-upload-ok")
-    district.click("#submit-upload")
-    district.wait_for_url(f"{server}/submissions")
+    with district.expect_navigation():  # the form is on /submissions too: wait for the POST's redirect
+        district.click("#submit-upload")
+    district.wait_for_load_state("networkidle")
     assert "待审核" in district.locator("#history tbody tr").first.inner_text()
 
     city = _page(browser, server, "drc")
@@ -147,8 +148,9 @@ def test_a_good_workbook_submitted_and_approved_changes_the_barometer(browser, s
     row = city.locator("#pending tbody tr").first
     assert "永吉县" in row.inner_text()
     _shot(city, "07-review")
-    row.locator("button.primary").click()
-    city.wait_for_url(f"{server}/submissions")
+    with city.expect_navigation():
+        row.locator("button.primary").click()
+    city.wait_for_load_state("networkidle")
     city.goto("/")
     city.wait_for_selector("#map[data-ready] canvas")
     assert city.locator("#barometer tr[data-region='永吉县']").get_attribute("data-level") == "red"
