@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import urllib.request
 
 import pytest
@@ -47,11 +48,10 @@ def test_kill_leader_during_ingest(nats_cluster: list[NatsNode]) -> None:
         assert killed is not None
         consumer = await log.consumer("check", max_ack_pending=10_000)
         seen: list[int] = []
-        while True:
-            batch = await consumer.fetch(1000, 2.0)
-            if not batch:
-                break
-            seen += [int(r.data.split()[1]) for r in batch]
+        deadline = time.monotonic() + 30  # a consumer made just after an election may start late
+        while len(seen) < total and time.monotonic() < deadline:
+            seen += [int(r.data.split()[1]) for r in await consumer.fetch(1000, 2.0)]
+        seen += [int(r.data.split()[1]) for r in await consumer.fetch(1000, 1.0)]  # nothing more
         state = await log.stream_state()
         await log.close()
         return stored, seen, state["messages"]

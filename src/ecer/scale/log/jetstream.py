@@ -25,8 +25,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ecer.domain.errors import EcerError
 from ecer.scale import require
@@ -34,6 +35,7 @@ from ecer.scale.log.base import Record, Stored, check_servers
 
 STREAM = "HJ212"
 SUBJECTS = ["hj212.>", "hj212q.>"]
+T = TypeVar("T")
 ACCEPTED = "hj212.>"  # what the lake writers read
 DEDUP_WINDOW = 120.0  # s: a retransmission later than this is stored again (the lake dedupes by key)
 
@@ -97,18 +99,26 @@ class JetStreamLog:
             name=STREAM, subjects=SUBJECTS, storage=api.StorageType.FILE,
             num_replicas=self.options.replicas, duplicate_window=self.options.dedup_window,
             max_age=self.options.max_age)
+
+        async def find_or_create() -> None:
+            try:
+                await self.js.stream_info(STREAM)
+            except errors.NotFoundError:
+                await self.js.add_stream(config)
+
+        await self._during_elections(find_or_create)
+
+    async def _during_elections(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Run a JetStream API request again until ``publish_deadline``: a fresh cluster has no meta
+        leader for a moment, and after a node dies the stream and its consumers elect new leaders."""
         deadline = time.monotonic() + self.options.publish_deadline
         while True:
             try:
-                try:
-                    await self.js.stream_info(STREAM)
-                except errors.NotFoundError:
-                    await self.js.add_stream(config)
-                return
+                return await call()
             except Exception:
                 if time.monotonic() > deadline:
                     raise
-                await asyncio.sleep(0.5)  # a fresh cluster has no meta leader for a moment
+                await asyncio.sleep(0.5)
 
     async def publish(self, subject: str, data: bytes, msg_id: str) -> Stored:
         errors = require("nats.errors")
@@ -181,12 +191,12 @@ class JetStreamLog:
         config = api.ConsumerConfig(ack_policy=api.AckPolicy.ALL, deliver_policy=api.DeliverPolicy.ALL,
                                     max_ack_pending=max_ack_pending, ack_wait=ack_wait,
                                     filter_subject=subject_filter)
-        sub = await self.js.pull_subscribe(subject_filter, durable=name, stream=STREAM, config=config,
-                                           pending_msgs_limit=max_ack_pending * 2)
+        sub = await self._during_elections(lambda: self.js.pull_subscribe(
+            subject_filter, durable=name, stream=STREAM, config=config, pending_msgs_limit=max_ack_pending * 2))
         return JetStreamConsumer(sub)
 
     async def stream_state(self) -> dict[str, int]:
-        info = await self.js.stream_info(STREAM)
+        info = await self._during_elections(lambda: self.js.stream_info(STREAM))
         return {"messages": info.state.messages, "first_seq": info.state.first_seq,
                 "last_seq": info.state.last_seq}
 
