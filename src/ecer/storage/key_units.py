@@ -199,14 +199,23 @@ class MeterReading(Base):
 
 
 class ApiToken(Base):
-    """A gateway's bearer token, scoped to one unit; only its SHA-256 is stored."""
+    """A machine client's bearer token; only its SHA-256 is stored.
+
+    ``scope``: ``unit`` (an enterprise gateway: that unit's data, may upload), ``region`` (a district
+    system: its region, read-only) or ``city`` (another government system: everything, read-only).
+    Tokens made before scopes existed are unit tokens (the column's server default)."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("key_units.id"))
-    label: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(10), default="unit", server_default="unit")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("key_units.id"))
+    region: Mapped[str | None] = mapped_column(String(50))
+    label: Mapped[str] = mapped_column(String(200))  # name / purpose
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
