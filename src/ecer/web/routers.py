@@ -22,5 +22,7 @@ ROUTERS: list[str] = [
     "ecer.web.pages.pollution",  # /monitoring 在线监测, /projects 重点工程, /environment 环境质量
     "ecer.web.api.key_units",  # /api/v1/units, /api/v1/twohigh, /api/v1/budgets
     "ecer.web.pages.key_units",  # /units 重点用能单位, /twohigh “两高”项目
+    "ecer.web.api.assessment",  # /api/v1/assessment: results, a region's items, self/review/appeal/decide/publish
+    "ecer.web.pages.assessment",  # /assessment 考核评价, /assessment/{region}
     "ecer.web.pages.reports",  # /reports/situation, /reports/assessment: the official documents (.docx/.pdf/.xlsx)
 ]

@@ -33,6 +33,7 @@ NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("/monitoring", "在线监测", None),
     ("/projects", "重点工程", None),
     ("/environment", "环境质量", None),
+    ("/assessment", "考核评价", frozenset({"admin", "city", "district", "readonly"})),
     ("/submissions", "数据报送", None),
     ("/admin", "系统管理", frozenset({"admin"})),
 ]
