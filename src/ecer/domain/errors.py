@@ -287,6 +287,7 @@ ERRORS: dict[str, ErrorSpec] = {
     "USER_EXISTS": ErrorSpec(Kind.INPUT, "用户名已存在", "a user with this name exists"),
     "USER_BAD_ROLE": ErrorSpec(Kind.INPUT, "角色无效", "unknown role"),
     "USER_SCOPE_REQUIRED": ErrorSpec(Kind.INPUT, "该角色须指定所属地区或单位", "this role needs a region or a unit"),
+    "TOKEN_BAD_SCOPE": ErrorSpec(Kind.INPUT, "令牌范围无效（unit 单位、region 地区只读、city 全市只读；单位令牌须指定单位，地区令牌须指定地区）", "invalid token scope or missing unit/region"),
     "AUDIT_CHAIN_BROKEN": ErrorSpec(Kind.STATE, "审计日志哈希链校验失败（记录被改动、删除或插入）", "the audit log's hash chain is broken"),
     "EXPORT_BAD_FORMAT": ErrorSpec(Kind.INPUT, "导出格式无效（应为 json、csv 或 xlsx）", "export format must be json, csv or xlsx"),
     "UPLOAD_TOO_LARGE": ErrorSpec(Kind.INPUT, "上传文件过大", "the uploaded file is too large"),

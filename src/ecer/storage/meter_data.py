@@ -1,4 +1,6 @@
-"""Meters, readings and gateway tokens: idempotent ingestion per (unit, meter, period, timestamp).
+"""Meters, readings and API tokens (gateways and other machine clients).
+
+Readings are ingested idempotently per (unit, meter, period, timestamp).
 
 A reading whose key is already stored with the same value is skipped; with a different value it is
 refused as a conflict and the stored value kept (a correction goes through the monthly report).
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from ecer.domain.energy.meters import Reading
@@ -115,28 +117,45 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, unit_id: int, label: str, actor: str) -> tuple[ApiToken, str]:
+LAST_USED_STEP = dt.timedelta(minutes=1)  # last_used_at is written at most this often: one write, not one per request
+
+
+def create_token(session: Session, unit_id: int | None, label: str, actor: str, *, scope: str = "unit",
+                 region: str | None = None, expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
     """A new random token; only its hash is stored, so the clear text is shown once."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken(token_hash=hash_token(token), unit_id=unit_id, label=label, created_by=actor)
+    record = ApiToken(token_hash=hash_token(token), scope=scope, unit_id=unit_id, region=region, label=label,
+                      created_by=actor, expires_at=expires_at)
     session.add(record)
     session.flush()
     return record, token
 
 
-def revoke_token(session: Session, token_id: int) -> ApiToken:
+def revoke_token(session: Session, token_id: int, actor: str | None = None) -> ApiToken:
     record = session.get(ApiToken, token_id)
     if record is None:
         raise EcerError("NOT_FOUND", f"接入令牌 {token_id}")
     if record.revoked_at is None:
         record.revoked_at = utcnow()
+        record.revoked_by = actor
     return record
 
 
 def resolve_token(session: Session, token: str) -> ApiToken | None:
-    """The live token with this clear text, or None (unknown or revoked)."""
-    record = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
-    return record if record is not None and record.revoked_at is None else None
+    """The live token with this clear text, or None (unknown, revoked or expired); notes its use."""
+    now = utcnow()
+    record = session.scalars(select(ApiToken).where(
+        ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now))).first()
+    if record is not None and (record.last_used_at is None
+                               or aware_utc(record.last_used_at) < now - LAST_USED_STEP):
+        record.last_used_at = now
+    return record
+
+
+def aware_utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite gives back naive UTC timestamps, PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def tokens(session: Session) -> list[ApiToken]:

@@ -10,6 +10,8 @@ enterprise 企业用户    read the plan; its own unit's data (unit id on the us
 readonly   只读        read every region; change nothing
 =========  ==========  ====================================================================
 
+API tokens of machine clients act as one of these (``TOKEN_SCOPES``): a unit token as the enterprise
+user of its unit, a region token as a read-only district user, a city token as a read-only user.
 Nothing here touches HTTP or the database, so a rule is tested once and holds everywhere.
 """
 
@@ -26,6 +28,11 @@ ROLES: dict[str, str] = {
 }
 READ_ALL = frozenset({"admin", "city", "readonly"})
 REVIEWERS = frozenset({"admin", "city"})
+TOKEN_SCOPES: dict[str, str] = {
+    "unit": "单位（企业采集网关）",
+    "region": "地区只读（区县系统）",
+    "city": "全市只读（其他政府系统）",
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class Principal:
     region: str | None = None
     unit_id: int | None = None
     via: str = "session"  # session | token
+    read_only: bool = False  # region and city tokens: every change is refused
 
     @property
     def role_zh(self) -> str:
@@ -54,7 +62,7 @@ class Principal:
 
     @property
     def can_review(self) -> bool:
-        return self.role in REVIEWERS
+        return self.role in REVIEWERS and not self.read_only
 
     def can_read_region(self, region: str, city: str) -> bool:
         """District users read their own region and the city summary; enterprise users no region."""
@@ -65,6 +73,8 @@ class Principal:
         return False
 
     def can_submit_for(self, region: str) -> bool:
+        if self.read_only:
+            return False
         if self.role in ("admin", "city"):
             return True
         return self.role == "district" and region == self.region
@@ -80,4 +90,4 @@ class Principal:
 
     @property
     def can_submit(self) -> bool:
-        return self.role in ("admin", "city", "district")
+        return self.role in ("admin", "city", "district") and not self.read_only

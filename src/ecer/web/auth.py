@@ -7,7 +7,8 @@
 Cookies: ``ecer_session`` (random token; the database keeps only its SHA-256) is HttpOnly and
 SameSite=Lax; set ``ECER_COOKIE_SECURE=1`` behind HTTPS. State-changing requests made with the
 cookie must carry the session's CSRF token, as the form field ``csrf_token`` or the header
-``X-CSRF-Token`` (htmx sends it from ``hx-headers`` on <body>). Bearer-token requests need none.
+``X-CSRF-Token`` (htmx sends it from ``hx-headers`` on <body>). Bearer-token requests need none;
+read-only tokens (region, city) are refused every state-changing request.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ async def require_principal(request: Request) -> Principal:
     principal = await run_in_threadpool(_from_request, request)
     if principal is None:
         raise NotAuthenticated()
+    if request.method not in SAFE_METHODS and principal.read_only:
+        raise EcerError("ACCESS_DENIED", "只读令牌不能修改数据")
     if request.method not in SAFE_METHODS and principal.via == "session":
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(

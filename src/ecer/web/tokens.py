@@ -1,8 +1,10 @@
-"""Bearer tokens of enterprise gateways, each scoped to one key unit (``api_tokens``).
+"""Bearer tokens of machine clients (``api_tokens``): enterprise gateways, district and city systems.
 
-``require_unit_token`` is the dependency of the ingestion API; ``principal_for_token`` lets the web
-application's login layer accept the same tokens as an enterprise principal of that unit.
-Only the token's SHA-256 is stored; a revoked token answers 401 at once.
+``require_unit_token`` is the dependency of the gateway ingestion API (unit tokens only);
+``principal_for_token`` lets the web application's login layer accept every token as a principal:
+a unit token as the enterprise user of its unit, a region token as a read-only district user of
+its region, a city token as a read-only user of the whole city. Only the token's SHA-256 is
+stored; a revoked or expired token answers 401 at once.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ecer.storage.db import session_scope
 from ecer.storage.key_units import KeyUnit
 from ecer.storage.meter_data import resolve_token
 
-bearer = HTTPBearer(auto_error=False, description="企业采集网关接入令牌（ecer tokens create）")
+bearer = HTTPBearer(auto_error=False, description="企业采集网关接入令牌（ecer tokens create 或 系统管理页）")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ def require_unit_token(
         record = resolve_token(session, credentials.credentials)
         if record is None:
             raise _refuse(401, "TOKEN_INVALID")
+        if record.scope != "unit" or record.unit_id is None:
+            raise _refuse(403, "TOKEN_SCOPE", "只读令牌不能上传数据")
         unit = session.get(KeyUnit, record.unit_id)
         assert unit is not None
         return TokenScope(record.id, unit.id, unit.credit_code)
@@ -57,15 +61,21 @@ def check_scope(scope: TokenScope, credit_code: str) -> None:
 
 
 def principal_for_token(session: Session, token: str) -> Any:
-    """An enterprise principal acting for the token's unit (adopted by the web login layer), or None."""
+    """The principal the token acts as (adopted by the web login layer), or None when it is not live."""
     record = resolve_token(session, token)
     if record is None:
         return None
     from ecer.web.access import Principal
 
-    unit = session.get(KeyUnit, record.unit_id)
-    return Principal(user_id=0, username=f"token:{record.id}", display_name=record.label, role="enterprise",
-                     region=unit.region if unit else None, unit_id=record.unit_id, via="token")
+    common = {"user_id": 0, "username": f"token:{record.id}", "display_name": record.label, "via": "token"}
+    if record.scope == "region":
+        return Principal(role="district", region=record.region, read_only=True, **common)
+    if record.scope == "city":
+        return Principal(role="readonly", read_only=True, **common)
+    unit = session.get(KeyUnit, record.unit_id) if record.unit_id is not None else None
+    if unit is None:
+        return None
+    return Principal(role="enterprise", region=unit.region, unit_id=unit.id, **common)
 
 
 TokenDep = Annotated[TokenScope, Depends(require_unit_token)]

@@ -1,7 +1,12 @@
-"""系统管理: users and roles, the audit log and its hash-chain check (administrators only)."""
+"""系统管理: users and roles, API tokens of machine clients, the audit log and its hash-chain check.
+
+Administrators only. A new token's clear text is on the page that answers its creation, once, and
+that page is sent with ``Cache-Control: no-store``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -9,11 +14,14 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from ecer.domain.errors import EcerError
+from ecer.services import api_tokens
 from ecer.services import users as service
 from ecer.services.dashboard import current_plan
 from ecer.storage import audit
+from ecer.storage.key_unit_registry import units
 from ecer.storage.models import AuditEntry
 from ecer.storage.users import all_users
+from ecer.web.access import TOKEN_SCOPES
 from ecer.web.auth import AdminDep
 from ecer.web.deps import SessionDep
 from ecer.web.pages.rendering import render
@@ -23,12 +31,24 @@ AUDIT_ROWS = 200
 
 
 def _page(request: Request, session: SessionDep, admin: AdminDep, message: str | None = None,
-          error: str | None = None, status_code: int = 200) -> HTMLResponse:
+          error: str | None = None, status_code: int = 200, new_token: dict[str, object] | None = None
+          ) -> HTMLResponse:
     plan = current_plan(session)
     entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_ROWS)))
-    return render(request, "admin.html", admin, status_code=status_code, users=all_users(session), audit=entries,
-                  verification=audit.verify(session), regions=[r.name for r in plan.annex1_regions()],
-                  message=message, error=error)
+    response = render(request, "admin.html", admin, status_code=status_code, users=all_users(session),
+                      audit=entries, verification=audit.verify(session),
+                      regions=[r.name for r in plan.annex1_regions()],
+                      token_regions=[r.name for r in plan.regions if r != plan.city],
+                      tokens=api_tokens.listing(session), token_scopes=TOKEN_SCOPES, key_units=units(session),
+                      default_expiry=(dt.datetime.now(api_tokens.CHINA_STANDARD_TIME).date() + dt.timedelta(days=365)).isoformat(),
+                      message=message, error=error, new_token=new_token)
+    if new_token is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _problems(exc: EcerError) -> str:
+    return "; ".join(p.message for p in exc.problems)
 
 
 @router.get("/admin", response_class=HTMLResponse)
@@ -48,7 +68,31 @@ def add_user(request: Request, session: SessionDep, admin: AdminDep, username: A
                             display_name=display_name or None, region=region or None, unit_id=unit,
                             plan_regions=[r.name for r in plan.regions])
     except (EcerError, ValueError) as exc:
-        message = "; ".join(p.message for p in exc.problems) if isinstance(exc, EcerError) else "单位编号应为整数"
+        message = _problems(exc) if isinstance(exc, EcerError) else "单位编号应为整数"
         session.rollback()
         return _page(request, session, admin, error=message, status_code=422)
     return _page(request, session, admin, message=f"已新增用户 {username}")
+
+
+@router.post("/admin/tokens", response_class=HTMLResponse)
+def create_token(request: Request, session: SessionDep, admin: AdminDep, label: Annotated[str, Form()],
+                 scope: Annotated[str, Form()], credit_code: Annotated[str, Form()] = "",
+                 region: Annotated[str, Form()] = "", expires: Annotated[str, Form()] = "") -> HTMLResponse:
+    """Create a token and show its clear text this once (only the hash is kept)."""
+    try:
+        expires_at = api_tokens.expiry_after(dt.date.fromisoformat(expires)) if expires.strip() else None
+        record, token = api_tokens.create(session, scope=scope, label=label, actor=admin.username,
+                                          credit_code=credit_code or None, region=region or None,
+                                          expires_at=expires_at)
+    except (EcerError, ValueError) as exc:
+        session.rollback()
+        message = _problems(exc) if isinstance(exc, EcerError) else "有效期应为日期 YYYY-MM-DD"
+        return _page(request, session, admin, error=message, status_code=422)
+    shown = {"id": record.id, "label": record.label, "token": token}
+    return _page(request, session, admin, message=f"已创建令牌 {record.id}（{record.label}）", new_token=shown)
+
+
+@router.post("/admin/tokens/{token_id}/revoke", response_class=HTMLResponse)
+def revoke_token(request: Request, session: SessionDep, admin: AdminDep, token_id: int) -> HTMLResponse:
+    api_tokens.revoke(session, token_id, actor=admin.username)
+    return _page(request, session, admin, message=f"已吊销令牌 {token_id}")
