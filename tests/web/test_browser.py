@@ -188,3 +188,17 @@ def test_monitoring_projects_and_environment_pages(browser, server):
     page.wait_for_timeout(500)  # the map's GeoJSON arrives by fetch
     assert page.locator("#sections tbody tr").count() == 6
     _shot(page, "33-environment")
+
+
+def test_a_district_user_self_assesses_on_the_assessment_page(browser, server):
+    page = _page(browser, server, "yongji")
+    page.goto("/assessment/永吉县?year=2024")
+    page.select_option("#self-form select[name=item]", "organisation")
+    page.fill("#self-form input[name=points]", "5")
+    with page.expect_navigation():  # the form posts and is sent back to the region's page
+        page.click("#self-form button[type=submit]")
+    assert "自评（待审核）" in page.inner_text("#item-organisation")
+    _shot(page, "40-assessment-region")
+    page.goto("/assessment?year=2024")
+    assert page.locator("#assessment-results tbody tr").count() == 1  # its own region only
+    _shot(page, "41-assessment")

@@ -28,23 +28,28 @@ ScopeQuery = Annotated[Literal["year", "period"], Query(description="year（年�
 RubricQuery = Annotated[str, Query(description="计分表：energy-2021 或 pollutant-2021")]
 
 
+def _col(title: str, fmt: str | None = None, **kwargs: Any) -> Any:
+    """A field with its Chinese title (OpenAPI docs, export headers) and Excel number format (``x-format``)."""
+    return Field(title=title, json_schema_extra={"x-format": fmt} if fmt else None, **kwargs)
+
+
 class ResultOut(BaseModel):
-    rank: int
-    region: str
-    region_code: str | None
-    year: int
-    score: Number
-    rating: str
-    vetoed: bool
-    status: str = Field(description="draft、reviewed 或 published")
-    status_zh: str
-    state: str = Field(description="self（待自评）、submitted（待审核）、reviewed（已审核待公布）、appealed（申诉处理中）、"
-                                   "published（已公布）")
-    state_zh: str
-    self_submitted: bool
-    pending_appeals: int
-    scope: str
-    rubric_id: str
+    rank: int = _col("名次", "0")
+    region: str = _col("地区")
+    region_code: str | None = _col("区划代码")
+    year: int = _col("考核年度", "0")
+    score: Number = _col("总分", "#,##0.00")
+    rating: str = _col("等级")
+    vetoed: bool = _col("一票否决")
+    status: str = _col("状态", description="draft、reviewed 或 published")
+    status_zh: str = _col("状态（中文）")
+    state: str = _col("流程状态", description="self（待自评）、submitted（待审核）、reviewed（已审核待公布）、"
+                                         "appealed（申诉处理中）、published（已公布）")
+    state_zh: str = _col("流程状态（中文）")
+    self_submitted: bool = _col("自评已提交")
+    pending_appeals: int = _col("待处理申诉", "0")
+    scope: str = _col("考核范围", description="year（年度）或 period（规划期）")
+    rubric_id: str = _col("计分表")
 
 
 class EvidenceOut(BaseModel):
