@@ -208,6 +208,8 @@ def register(app: typer.Typer) -> None:
         import_app.command(kind)(_import(kind))
     air_app.command("evaluate")(air_evaluate)
     water_app.command("evaluate")(water_evaluate)
-    environment_app.command("stations")(list_stations)
+    from ecer.cli.environment_stations import stations_app
+
+    environment_app.add_typer(stations_app, name="stations")
     environment_app.command("alarms")(list_alarms)
     app.add_typer(environment_app, name="environment")

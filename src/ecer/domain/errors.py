@@ -227,6 +227,7 @@ ERRORS: dict[str, ErrorSpec] = {
     "ENV_BAD_MONTH": ErrorSpec(Kind.INPUT, "月份应为 1～12", "month must be 1-12"),
     "ENV_NO_STATIONS": ErrorSpec(Kind.STATE, "尚未登记任何站点或断面（请先 ecer import stations）", "no stations registered: run `ecer import stations`"),
     "ENV_MN_UNKNOWN": ErrorSpec(Kind.INPUT, "该 MN 未登记为环境质量站点或断面", "the MN is not a registered station or section"),
+    "ENV_STATION_NO_MN": ErrorSpec(Kind.INPUT, "站点未填写 MN，无法接收 HJ 212 上报（请在站点登记中填写或用 --mn 指定）", "the station has no MN: give one to receive HJ 212 uploads"),
     "WATER_BAD_CLASS": ErrorSpec(Kind.INPUT, "水质类别应为 I、II、III、IV、V 或 劣V", "water class must be I, II, III, IV, V or 劣V"),
     "AQI_NO_POLLUTANT": ErrorSpec(Kind.INPUT, "没有可计算空气质量指数的污染物浓度", "no pollutant concentration to compute an AQI from"),
     "AQI_O3_8H_NEEDS_1H": ErrorSpec(Kind.INPUT, "臭氧8小时平均浓度高于800 μg/m³，不计算其分指数，须有臭氧1小时浓度", "O3 8-hour above 800 μg/m³: the 1-hour O3 value is needed"),

@@ -25,6 +25,11 @@ CN     exchange (Appendix C table)   action     reply
 Split packets (Flag D bit, PNUM/PNO; C.49, C.50) need no reassembly: each part carries its own
 DataTime and items, is stored on its own and acknowledged on its own QN.
 
+Ambient stations (sources of kind ``air_station`` / ``water_section``, registered by ``ecer environment
+stations register``) upload with ST=22 / ST=21 (HJ 212-2017 表5); an upload with another ST is quarantined as
+``ENV_WRONG_MEDIUM``. Their hourly and daily uploads (2061, 2031) also carry the decoded packet in
+``Outcome.ambient``, which the writer turns into station concentrations in the same transaction.
+
 Vendor extensions (login or heartbeat packets with CNs the standard does not define, e.g. 9021) are
 accepted only for a source whose ``vendor_extensions`` lists the CN; they are acknowledged when the
 A bit asks for it and not stored. Elsewhere they are quarantined as ``MONITOR_CN_UNSUPPORTED``.
@@ -71,6 +76,10 @@ EXCHANGES: Final[dict[str, Exchange]] = {e.cn: e for e in (
 #: Expected reporting interval per CN when a source does not say [s]: minute data every 10 minutes
 #: (the C.16 example), hourly and daily data by definition.
 DEFAULT_INTERVALS: Final = {"2011": 30, "2051": 600, "2061": 3600, "2031": 86400}
+#: Source kind of an ambient station → the ST its uploads carry (HJ 212-2017 表5: 22 空气质量监测, 21 地表水质量监测).
+AMBIENT_ST: Final = {"air_station": "22", "water_section": "21"}
+#: Uploads the environment tables hold (hourly and daily); real-time and minute data stay readings only.
+AMBIENT_CNS: Final = frozenset({"2061", "2031"})
 _MAIN_SUFFIXES: Final = {"Rtd": 4, "Min": 5, "Avg": 6, "Max": 7, "Cou": 8, "ZsRtd": 9, "ZsAvg": 10}
 
 
@@ -99,6 +108,7 @@ class Outcome:
     reply_now: list[bytes] = field(default_factory=list)
     ack: bytes | None = None  # sent only after the rows are committed
     log: str | None = None
+    ambient: Packet | None = None  # an ambient station's 2061/2031 upload, for the environment tables
 
     @property
     def needs_commit(self) -> bool:
@@ -192,6 +202,13 @@ class Conversation:
             if packet.data_time is None:
                 return self.refuse(raw, "MONITOR_NO_DATATIME", exchange.cn, packet.mn, exchange.cn)
             outcome = Outcome(rows=reading_rows(packet, self.now()))
+            ambient_st = AMBIENT_ST.get(source.kind)
+            if ambient_st is not None:
+                if packet.st != ambient_st:
+                    return self.refuse(raw, "ENV_WRONG_MEDIUM", f"ST={packet.st}，登记为 ST={ambient_st}",
+                                       packet.mn, exchange.cn)
+                if exchange.cn in AMBIENT_CNS:
+                    outcome.ambient = packet
             if packet.ack_requested:
                 outcome.ack = builder.data_ack(packet)
             if exchange.backfill and self.backfill:

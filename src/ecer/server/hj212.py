@@ -4,7 +4,8 @@ Each connection feeds the bytes it reads to its own ``Framer`` and hands every f
 ``Conversation`` (``ecer.server.exchanges``). Packets to store go into one bounded queue; a single
 writer task takes everything waiting (up to ``batch_max`` packets), commits it in one transaction
 on a writer thread (``ecer.storage.ingest.BatchWriter``), and only then writes each packet's 9014
-acknowledgement. When the queue is full a connection stops reading its socket, so TCP flow control
+acknowledgement. Ambient stations' hourly and daily uploads become station concentrations
+(``ecer.services.environment_hj212.ingest_packets``) inside that same transaction. When the queue is full a connection stops reading its socket, so TCP flow control
 slows the data logger down (back-pressure) instead of the server buffering without bound.
 
 A clean shutdown (``stop``: SIGINT or SIGTERM under ``ecer monitor serve``) stops accepting and
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 
 from ecer.protocol.hj212 import framer as _framer
 from ecer.server.exchanges import Conversation, Outcome, SourceInfo
+from ecer.services.environment_hj212 import ingest_packets
 from ecer.storage.ingest import BatchWriter, latest_times, registered_sources
 
 log = logging.getLogger("ecer.monitor")
@@ -58,6 +60,7 @@ class Stats:
     batches: int = 0
     write_seconds: float = 0.0
     failed_batches: int = 0
+    ambient_packets: int = 0  # ambient stations' 2061/2031 uploads turned into station concentrations
     started: float = field(default_factory=time.monotonic)
 
     def as_dict(self) -> dict[str, float | int]:
@@ -225,11 +228,13 @@ class Hj212Server:
         rows = [row for item in batch for row in item.outcome.rows]
         quarantine = [(dt.datetime.now(dt.UTC), item.peer, *item.outcome.quarantine)
                       for item in batch if item.outcome.quarantine is not None]
+        ambient = [item.outcome.ambient for item in batch if item.outcome.ambient is not None]
+        derive = (lambda session: ingest_packets(session, ambient)) if ambient else None
         if rows or quarantine:
             started = time.perf_counter()
             for attempt in range(3):
                 try:
-                    await loop.run_in_executor(self._executor, self.db.write, rows, quarantine)
+                    await loop.run_in_executor(self._executor, self.db.write, rows, quarantine, derive)
                     break
                 except Exception:
                     log.exception("batch of %d packets not written (attempt %d)", len(batch), attempt + 1)
@@ -241,6 +246,7 @@ class Hj212Server:
             self.stats.batches += 1
             self.stats.readings += len(rows)
             self.stats.quarantined += len(quarantine)
+            self.stats.ambient_packets += len(ambient)
         acks: dict[asyncio.StreamWriter, list[bytes]] = {}
         for item in batch:
             outcome, writer = item.outcome, item.writer

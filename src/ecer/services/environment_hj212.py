@@ -2,8 +2,8 @@
 
 ``readings_from_packet`` turns a decoded packet (``ecer.protocol.hj212.codec.decode``) into the rows the
 environment tables hold; ``ingest_packets`` stores them for the stations registered with the packets' MN.
-The HJ 212 server calls ``ingest_packets`` in its writer's transaction for the packets with ST 21 or 22
-that passed its checks (see docs/environment-quality.md).
+The HJ 212 server calls ``ingest_packets`` in its writer's transaction for the 2061/2031 uploads of stations
+that ``register_station`` made monitored sources, once they passed its checks (MN, PW, ST of the medium).
 
 Only hourly (CN 2061) and daily (CN 2031) data count: real-time values (2011) are not averages the
 validity rules apply to. A value whose ``-Flag`` is not ``N`` (HJ 212-2017 表8) is stored as invalid.
@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecer.data import load_table
@@ -138,3 +139,48 @@ def ingest_packets(session: Session, packets: Iterable[Packet]) -> dict[str, Any
     alarms = environment_alarms.scan(session, min(dates), max(dates)) if dates else 0
     return {"rows_added": a_added + w_added, "rows_updated": a_updated + w_updated, "unknown_mn": unknown,
             "alarms_added": alarms}
+
+
+STATION_KINDS: dict[str, str] = {"air": "air_station", "water": "water_section"}
+"""Station medium → the monitored-source kind the HJ 212 server knows it by (``ecer.storage.monitoring``)."""
+
+
+def register_station(url: str, code: str, *, pw: str, mn: str | None = None, actor: str) -> dict[str, Any]:
+    """Register a station as a monitored source, so the HJ 212 server accepts its uploads.
+
+    The source takes the station's MN (``mn`` sets or changes it), its region, and the ST of its medium
+    (HJ 212-2017 表5: 22 air, 21 surface water); a second call updates it. An MN already registered
+    for a pollution source is refused, never taken over.
+    """
+    from ecer.server.exchanges import AMBIENT_ST
+    from ecer.storage.db import session_scope
+    from ecer.storage.environment import EnvStation
+    from ecer.storage.models import AuditEntry
+    from ecer.storage.sources import SourceSpec, add_source, find_source
+
+    with session_scope(url) as session:
+        station = session.scalars(select(EnvStation).where(EnvStation.code == code)).first()
+        if station is None:
+            raise EcerError("ENV_UNKNOWN_STATION", code, field="code", value=code)
+        mn = (mn or station.mn or "").strip()
+        if not mn:
+            raise EcerError("ENV_STATION_NO_MN", code, field="--mn")
+        other = data.station_by_mn(session, mn)
+        if other is not None and other.id != station.id:
+            raise EcerError("ENV_DUPLICATE_STATION", f"MN {mn} 已属于站点 {other.code}", field="--mn", value=mn)
+        kind = STATION_KINDS[station.medium]
+        existing = find_source(session, mn)
+        if existing is not None and existing.kind not in AMBIENT_ST:
+            raise EcerError("MONITOR_SOURCE_EXISTS", f"{mn}（{existing.enterprise} {existing.outlet}）", field="--mn")
+        old = find_source(session, station.mn) if station.mn and station.mn != mn else None
+        if old is not None and old.kind in AMBIENT_ST:  # the station's previous data logger: no longer accepted
+            old.active = False
+        station.mn = mn
+        spec = SourceSpec(mn=mn, pw=pw, enterprise=station.name, outlet=station.code, kind=kind,
+                          region=station.region, st=AMBIENT_ST[kind])
+        source, changed = add_source(session, spec, actor, replace=True)
+        if changed:
+            session.add(AuditEntry(actor=actor, action="environment.station.register", target=station.code,
+                                   detail={"mn": mn, "kind": kind, "st": source.st}))
+        return {"code": station.code, "name": station.name, "medium": station.medium, "region": station.region,
+                "mn": mn, "kind": kind, "st": source.st, "changed": changed}

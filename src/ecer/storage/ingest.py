@@ -5,15 +5,21 @@ batch is committed and may be acknowledged. Rows go through the DB-API ``execute
 ``INSERT … ON CONFLICT DO NOTHING`` (SQLite ``INSERT OR IGNORE``), so a re-sent packet or a
 back-fill of data already held is stored once, and no ORM object is built per reading. On PostgreSQL
 the rows go in with COPY into a temporary staging table and one ``INSERT … SELECT … ON CONFLICT``.
+
+A batch holding ambient stations' hourly or daily uploads also takes a ``derive`` function: it runs
+with an ORM ``Session`` on the same connection, after the raw inserts and before the one commit, so
+the station concentrations are on disk whenever the 9014 is sent. Batches without it stay raw DB-API.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ecer.storage.db import engine_for, session_scope
 from ecer.storage.monitoring import MonitoredSource, Reading
@@ -22,6 +28,7 @@ READING_COLUMNS = ("mn", "cn", "data_time", "code", "rtd", "min", "avg", "max", 
                    "flag", "extra", "qn", "received_at")
 QUARANTINE_COLUMNS = ("received_at", "peer", "mn", "cn", "reason", "detail", "raw")
 _UTC = dt.UTC
+_log = logging.getLogger("ecer.monitor")
 #: rows of one batch, emptied at commit; COPY into it is several times faster than executemany
 _PG_STAGING = """CREATE TEMP TABLE IF NOT EXISTS ecer_readings_in (
     mn varchar(64), cn varchar(4), data_time timestamptz, code varchar(16), rtd float8, min float8, avg float8,
@@ -74,28 +81,56 @@ class BatchWriter:
             out.append(tuple(items))
         return out
 
-    def write(self, readings: Sequence[Sequence[Any]], quarantine: Sequence[Sequence[Any]] = ()) -> None:
-        """Insert both kinds of rows in one transaction; returns once committed."""
+    def _insert(self, cursor: Any, readings: Sequence[Sequence[Any]], quarantine: Sequence[Sequence[Any]]) -> None:
+        if readings and self.sqlite:
+            cursor.executemany(self.reading_sql, self._convert(readings, (2, 14)))
+        elif readings:  # PostgreSQL: COPY into a session-local staging table, then one INSERT … SELECT
+            cursor.execute(_PG_STAGING)
+            with cursor.copy(f"COPY ecer_readings_in ({', '.join(READING_COLUMNS)}) FROM STDIN") as copy:
+                for row in readings:
+                    copy.write_row(row)
+            cursor.execute(self.reading_from_staging)
+        if quarantine:
+            cursor.executemany(self.quarantine_sql, self._convert(quarantine, (0,)))
+        cursor.close()
+
+    def write(self, readings: Sequence[Sequence[Any]], quarantine: Sequence[Sequence[Any]] = (),
+              derive: Callable[[Session], Any] | None = None) -> Any:
+        """Insert both kinds of rows (and what ``derive`` adds) in one transaction; returns once committed.
+
+        Returns what ``derive`` returned. Should ``derive`` fail, its changes are rolled back to a savepoint
+        and logged, and the readings are still committed: the raw values are kept to derive again, and one
+        bad station never holds up every source's acknowledgements.
+        """
+        if derive is not None:
+            return self._write_deriving(readings, quarantine, derive)
         raw = self.engine.raw_connection()
         try:
-            cursor = raw.cursor()
-            if readings and self.sqlite:
-                cursor.executemany(self.reading_sql, self._convert(readings, (2, 14)))
-            elif readings:  # PostgreSQL: COPY into a session-local staging table, then one INSERT … SELECT
-                cursor.execute(_PG_STAGING)
-                with cursor.copy(f"COPY ecer_readings_in ({', '.join(READING_COLUMNS)}) FROM STDIN") as copy:
-                    for row in readings:
-                        copy.write_row(row)
-                cursor.execute(self.reading_from_staging)
-            if quarantine:
-                cursor.executemany(self.quarantine_sql, self._convert(quarantine, (0,)))
-            cursor.close()
+            self._insert(raw.cursor(), readings, quarantine)
             raw.commit()
         except BaseException:
             raw.rollback()
             raise
         finally:
             raw.close()
+        return None
+
+    def _write_deriving(self, readings: Sequence[Sequence[Any]], quarantine: Sequence[Sequence[Any]],
+                        derive: Callable[[Session], Any]) -> Any:
+        result = None
+        with self.engine.begin() as conn:  # commits on leaving the block, rolls back on an error
+            self._insert(conn.connection.dbapi_connection.cursor(), readings, quarantine)  # type: ignore[union-attr]
+            # the session's own SAVEPOINT: committing it keeps the rows for the outer commit below
+            session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+            try:
+                result = derive(session)
+                session.commit()
+            except Exception:
+                session.rollback()
+                _log.exception("environment rows of this batch not derived; the readings are stored")
+            finally:
+                session.close()
+        return result
 
 
 def registered_sources(url: str) -> list[MonitoredSource]:
