@@ -10,6 +10,7 @@ import typer
 
 from ecer import config
 from ecer.cli.output import console, print_json, print_table
+from ecer.cli.review import Action, Reason, RevisionId, run_review
 from ecer.cli.workbooks import import_app, template_app
 
 emissions_app = typer.Typer(help="主要污染物重点工程减排 (key emission-reduction projects)", no_args_is_help=True)
@@ -139,28 +140,14 @@ def add_project(
                         f"申报减排量 (t/a) {_amounts(result['claimed_t'])}", highlight=False)
 
 
-def review_project(
-    revision_id: Annotated[int, typer.Argument(help="修订编号")],
-    action: Annotated[str, typer.Argument(help="submit | approve | return")],
-    reason: Annotated[str | None, typer.Option("--reason", help="退回原因")] = None,
-    json_output: JsonOption = False,
-) -> None:
+def review_project(revision_id: RevisionId, action: Action, reason: Reason = None,
+                   json_output: JsonOption = False) -> None:
     """审核一条项目修订：提交、通过或退回（退回须填写原因）。"""
     from ecer.storage import emission_projects as store
-    from ecer.storage.db import session_scope
-    from ecer.storage.models import AuditEntry
 
-    actor = config.current_user()
-    with session_scope(config.database_url()) as session:
-        revision = store.review_project(session, revision_id, action, actor, reason)
-        session.add(AuditEntry(actor=actor, action=f"emission-projects.{action}", target=str(revision_id),
-                               detail={"status": revision.status, "reason": reason}))
-        result = {"id": revision.id, "code": revision.code, "status": revision.status,
-                  "return_reason": revision.return_reason}
-    if json_output:
-        print_json([result])
-    else:
-        console().print(f"修订 {result['id']}（{result['code']}）状态：{result['status']}", highlight=False)
+    run_review(store.review_project, revision_id, action, reason, audit="emission-projects",
+               to_row=lambda r: {"id": r.id, "code": r.code, "status": r.status, "return_reason": r.return_reason},
+               json_output=json_output)
 
 
 def verify_project(
@@ -255,26 +242,14 @@ def _verify_from_monitoring(code: str, pollutant: str, mn: str, before: str | No
 
 
 def review_verification(
-    verification_id: Annotated[int, typer.Argument(help="核查记录编号")],
-    action: Annotated[str, typer.Argument(help="submit | approve | return")],
-    reason: Annotated[str | None, typer.Option("--reason", help="退回原因")] = None,
+    verification_id: Annotated[int, typer.Argument(help="核查记录编号")], action: Action, reason: Reason = None,
     json_output: JsonOption = False,
 ) -> None:
     """审核核查减排量：通过后替代申报值计入进度。"""
     from ecer.storage import emission_projects as store
-    from ecer.storage.db import session_scope
-    from ecer.storage.models import AuditEntry
 
-    actor = config.current_user()
-    with session_scope(config.database_url()) as session:
-        row = store.review_verification(session, verification_id, action, actor, reason)
-        session.add(AuditEntry(actor=actor, action=f"emission-verifications.{action}", target=str(verification_id),
-                               detail={"status": row.status, "reason": reason}))
-        result = _verification_row(row)
-    if json_output:
-        print_json([result])
-    else:
-        console().print(f"核查记录 {result['id']} 状态：{result['status']}", highlight=False)
+    run_review(store.review_verification, verification_id, action, reason, audit="emission-verifications",
+               to_row=_verification_row, json_output=json_output, label="核查记录")
 
 
 def progress(year: Annotated[int, typer.Option("--year", help="年份")], json_output: JsonOption = False) -> None:

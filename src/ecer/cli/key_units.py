@@ -14,6 +14,7 @@ import typer
 
 from ecer import config
 from ecer.cli.output import console, print_json, print_table
+from ecer.cli.review import Action, Reason, RevisionId, run_review, status_row
 from ecer.cli.workbooks import import_app, template_app
 
 units_app = typer.Typer(help="重点用能单位 (key energy-using units)", no_args_is_help=True)
@@ -164,27 +165,13 @@ def list_reports(
                 [[r["id"], r["year"], r["month"], r["status"], r["return_reason"], r["source_file"]] for r in rows])
 
 
-def review_report(
-    revision_id: Annotated[int, typer.Argument(help="修订编号")],
-    action: Annotated[str, typer.Argument(help="submit | approve | return")],
-    reason: Annotated[str | None, typer.Option("--reason", help="退回原因")] = None,
-    json_output: JsonOption = False,
-) -> None:
+def review_report(revision_id: RevisionId, action: Action, reason: Reason = None,
+                  json_output: JsonOption = False) -> None:
     """审核一条能源月报修订：提交、通过或退回（退回须填写原因）。"""
-    from ecer.storage.db import session_scope
     from ecer.storage.energy_reports import review
-    from ecer.storage.models import AuditEntry
 
-    actor = config.current_user()
-    with session_scope(config.database_url()) as session:
-        revision = review(session, revision_id, action, actor, reason)
-        session.add(AuditEntry(actor=actor, action=f"energy-reports.{action}", target=str(revision_id),
-                               detail={"status": revision.status, "reason": reason}))
-        result = {"id": revision.id, "status": revision.status, "return_reason": revision.return_reason}
-    if json_output:
-        print_json([result])
-    else:
-        console().print(f"修订 {result['id']} 状态：{result['status']}")
+    run_review(review, revision_id, action, reason, audit="energy-reports", to_row=status_row,
+               json_output=json_output)
 
 
 def benchmark_shares(

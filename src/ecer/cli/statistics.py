@@ -9,6 +9,7 @@ import typer
 
 from ecer import config
 from ecer.cli.output import console, print_json, print_table
+from ecer.cli.review import Action, Reason, RevisionId, run_review, status_row
 from ecer.cli.workbooks import import_app, template_app
 
 statistics_app = typer.Typer(help="统计数据修订与审核 (statistics revisions and review)", no_args_is_help=True)
@@ -80,27 +81,13 @@ def list_revisions(
                   r["gdp_100m_yuan"], r["gdp_index"], r["energy_10k_tce"]] for r in rows])
 
 
-def review_revision(
-    revision_id: Annotated[int, typer.Argument(help="修订编号")],
-    action: Annotated[str, typer.Argument(help="submit | approve | return")],
-    reason: Annotated[str | None, typer.Option("--reason", help="退回原因")] = None,
-    json_output: JsonOption = False,
-) -> None:
+def review_revision(revision_id: RevisionId, action: Action, reason: Reason = None,
+                    json_output: JsonOption = False) -> None:
     """审核一条统计数据修订：提交、通过或退回（退回须填写原因）。"""
-    from ecer.storage.db import session_scope
-    from ecer.storage.models import AuditEntry
     from ecer.storage.statistics import review
 
-    actor = config.current_user()
-    with session_scope(config.database_url()) as session:
-        revision = review(session, revision_id, action, actor, reason)
-        session.add(AuditEntry(actor=actor, action=f"statistics.{action}", target=str(revision_id),
-                               detail={"status": revision.status, "reason": reason}))
-        result = {"id": revision.id, "status": revision.status, "return_reason": revision.return_reason}
-    if json_output:
-        print_json([result])
-    else:
-        console().print(f"修订 {result['id']} 状态：{result['status']}")
+    run_review(review, revision_id, action, reason, audit="statistics", to_row=status_row,
+               json_output=json_output)
 
 
 def register(app: typer.Typer) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from ecer.domain.errors import EcerError
 from ecer.importers.emission_projects import ProjectRecord
 from ecer.storage.models import Base, ImportBatch, utcnow
-from ecer.storage.statistics import TRANSITIONS
+from ecer.storage.review import review_row
 from ecer.storage.types import ExactDecimal
 
 POLLUTANT_COLUMNS = {"COD": "cod_t", "NH3N": "nh3n_t", "NOx": "nox_t", "VOCs": "vocs_t"}
@@ -133,27 +133,9 @@ def latest_revision(session: Session, code: str) -> EmissionProjectRevision | No
     return session.scalars(query).first()
 
 
-def apply_review(row: EmissionProjectRevision | EmissionProjectVerification, action: str, actor: str,
-                 reason: str | None) -> None:
-    """The statistics review flow: submit, approve, return (with a reason)."""
-    new_status = TRANSITIONS.get((row.status, action))
-    if new_status is None:
-        raise EcerError("REVIEW_BAD_TRANSITION", f"{row.status} → {action}")
-    if action == "return" and not (reason or "").strip():
-        raise EcerError("REVIEW_REASON_REQUIRED")
-    row.status = new_status
-    row.return_reason = reason if action == "return" else None
-    if action in ("approve", "return"):
-        row.reviewed_by, row.reviewed_at = actor, utcnow()
-
-
 def review_project(session: Session, revision_id: int, action: str, actor: str,
                    reason: str | None = None) -> EmissionProjectRevision:
-    revision = session.get(EmissionProjectRevision, revision_id)
-    if revision is None:
-        raise EcerError("NOT_FOUND", f"减排工程修订 {revision_id}")
-    apply_review(revision, action, actor, reason)
-    return revision
+    return review_row(session, EmissionProjectRevision, revision_id, "减排工程修订", action, actor, reason)
 
 
 def project_revisions(session: Session, code: str | None = None, region: str | None = None,
@@ -196,11 +178,7 @@ def add_verification(session: Session, *, project_code: str, pollutant: str, ver
 
 def review_verification(session: Session, verification_id: int, action: str, actor: str,
                         reason: str | None = None) -> EmissionProjectVerification:
-    row = session.get(EmissionProjectVerification, verification_id)
-    if row is None:
-        raise EcerError("NOT_FOUND", f"核查记录 {verification_id}")
-    apply_review(row, action, actor, reason)
-    return row
+    return review_row(session, EmissionProjectVerification, verification_id, "核查记录", action, actor, reason)
 
 
 def verifications(session: Session, project_code: str | None = None) -> list[EmissionProjectVerification]:

@@ -11,11 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecer.domain.energy.reports import Item, ReportLine
-from ecer.domain.errors import EcerError
 from ecer.importers.key_units import MonthRows
 from ecer.storage.key_units import AnnualReportNarrative, EnergyReportLine, EnergyReportRevision
 from ecer.storage.models import ImportBatch
-from ecer.storage.statistics import TRANSITIONS
+from ecer.storage.review import review_row
 
 
 def content_hash(lines: list[ReportLine]) -> str:
@@ -58,19 +57,7 @@ def add_revisions(session: Session, months: list[MonthRows], known_units: dict[s
 def review(session: Session, revision_id: int, action: str, actor: str,
            reason: str | None = None) -> EnergyReportRevision:
     """Submit, approve or return (with a reason) one monthly report revision."""
-    revision = session.get(EnergyReportRevision, revision_id)
-    if revision is None:
-        raise EcerError("NOT_FOUND", f"能源月报修订 {revision_id}")
-    new_status = TRANSITIONS.get((revision.status, action))
-    if new_status is None:
-        raise EcerError("REVIEW_BAD_TRANSITION", f"{revision.status} → {action}")
-    if action == "return" and not (reason or "").strip():
-        raise EcerError("REVIEW_REASON_REQUIRED")
-    revision.status = new_status
-    revision.return_reason = reason if action == "return" else None
-    if action in ("approve", "return"):
-        revision.reviewed_by, revision.reviewed_at = actor, dt.datetime.now(dt.UTC)
-    return revision
+    return review_row(session, EnergyReportRevision, revision_id, "能源月报修订", action, actor, reason)
 
 
 def revisions(session: Session, unit_id: int, year: int | None = None) -> list[EnergyReportRevision]:

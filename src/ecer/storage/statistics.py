@@ -13,17 +13,9 @@ from sqlalchemy.orm import Session
 
 from ecer.domain.energy.dual_control import EnergyStatistics
 from ecer.domain.energy.periods import Period
-from ecer.domain.errors import EcerError
 from ecer.importers.statistics import NUMBER_FIELDS, StatisticsRow
 from ecer.storage.models import ImportBatch, StatisticsRevision
-
-# draft → submitted → approved | returned; returned → submitted (after correction)
-TRANSITIONS = {
-    ("draft", "submit"): "submitted",
-    ("returned", "submit"): "submitted",
-    ("submitted", "approve"): "approved",
-    ("submitted", "return"): "returned",
-}
+from ecer.storage.review import review_row
 
 
 def content_hash(row: StatisticsRow) -> str:
@@ -82,20 +74,7 @@ def _revision(batch: ImportBatch, row: StatisticsRow, status: str, actor: str, d
 
 def review(session: Session, revision_id: int, action: str, actor: str, reason: str | None = None) -> StatisticsRevision:
     """Apply a review action (submit, approve, return) to one revision."""
-    revision = session.get(StatisticsRevision, revision_id)
-    if revision is None:
-        raise EcerError("NOT_FOUND", f"统计数据修订 {revision_id}")
-    new_status = TRANSITIONS.get((revision.status, action))
-    if new_status is None:
-        raise EcerError("REVIEW_BAD_TRANSITION", f"{revision.status} → {action}")
-    if action == "return" and not (reason or "").strip():
-        raise EcerError("REVIEW_REASON_REQUIRED")
-    revision.status = new_status
-    revision.return_reason = reason if action == "return" else None
-    if action in ("approve", "return"):
-        revision.reviewed_by = actor
-        revision.reviewed_at = dt.datetime.now(dt.UTC)
-    return revision
+    return review_row(session, StatisticsRevision, revision_id, "统计数据修订", action, actor, reason)
 
 
 def latest_approved(session: Session, region: str | None = None) -> dict[str, dict[tuple[int, Period], EnergyStatistics]]:
