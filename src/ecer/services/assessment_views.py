@@ -157,7 +157,7 @@ def region_detail(session: Session, principal: Principal, region: str, year: int
 
 def allowed_actions(principal: Principal, region: str, state: str) -> list[str]:
     """The actions this principal may take now (the page shows only these forms)."""
-    own = principal.role == "district" and principal.region == region
+    own = principal.role == "district" and principal.can_submit_for(region)  # not a read-only region token
     found = []
     if own and state == "self":
         found += ["self", "submit"]
@@ -177,7 +177,7 @@ def allowed_actions(principal: Principal, region: str, state: str) -> list[str]:
 def _own_district(session: Session, principal: Principal, region: str, what: str) -> str:
     plan = current_plan(session)
     name = plan.region(region).name
-    if principal.role != "district" or principal.region != name:
+    if principal.role != "district" or not principal.can_submit_for(name):
         raise EcerError("ACCESS_DENIED", f"仅{name}的区县用户可{what}", field="region", value=name)
     return assessed_region(plan, name).name
 
