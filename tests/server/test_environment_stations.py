@@ -165,3 +165,29 @@ def test_unregistered_station_and_wrong_st_are_quarantined_not_acknowledged(stat
         stored = session.scalar(select(func.count()).select_from(Reading).where(Reading.mn == SILENT_MN))
     assert refused == [("MONITOR_UNKNOWN_MN", SILENT_MN), ("ENV_WRONG_MEDIUM", AIR_MN), ("MONITOR_WRONG_PW", AIR_MN)]
     assert hours == [9] and stored == 0
+
+
+def test_a_station_that_cannot_be_derived_holds_up_nobody(stations_db, tmp_path) -> None:
+    """A1 re-imported as a water section but not registered again: its ST=22 upload still passes the server's
+    checks, the environment rows cannot be made (ENV_WRONG_MEDIUM), and yet the batch commits — the station's
+    readings and a wastewater outlet's upload are stored and both are acknowledged."""
+    path = tmp_path / "changed.csv"
+    path.write_text(STATIONS.replace("A1,哈达湾站,air,船营区,,,,", "A1,哈达湾站,water,船营区,river,松花江,III,"),
+                    encoding="utf-8")
+    assert run_cli("import", "stations", str(path), env=env(stations_db)).exit_code == 0
+    running = RunningServer(stations_db, ServerConfig(host="127.0.0.1", port=0, idle_timeout=5, backfill=False))
+    try:
+        wastewater = build(st="32", cn="2061", pw="123456", mn=WASTEWATER_MN, qn="20240602090000001",
+                           flag=make_flag("2017", ack=True), values={"w01018": {"Avg": 40.1, "Flag": "N"}},
+                           data_time=dt.datetime(2024, 6, 2, 8, tzinfo=CST))
+        with running.connect() as sock:
+            sock.sendall(upload("22", "2061", AIR_MN, AIR_HOUR, dt.datetime(2024, 6, 2, 8, tzinfo=CST)) + wastewater)
+            acks = [decode(a) for a in read_packets(sock, 2)]
+    finally:
+        running.stop()
+    assert sorted(a.mn for a in acks) == sorted([AIR_MN, WASTEWATER_MN])
+    with session_scope(stations_db) as session:
+        stored = set(session.scalars(select(Reading.mn).distinct()))
+        derived = session.scalar(select(func.count()).select_from(AirReading)) + session.scalar(
+            select(func.count()).select_from(WaterSample))
+    assert stored == {AIR_MN, WASTEWATER_MN} and derived == 0
