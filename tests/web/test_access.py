@@ -35,3 +35,14 @@ def test_enterprise_reads_only_its_own_unit_and_no_region():
     plant = who("enterprise", unit=7)
     assert plant.can_read_unit(7) and not plant.can_read_unit(8)
     assert not plant.can_read_region(CITY, CITY) and not plant.can_submit
+
+
+def test_read_only_token_principals_read_their_scope_and_change_nothing():
+    """Region and city API tokens act as district and read-only users with every change refused."""
+    region = Principal(0, "token:1", "区县系统", "district", "永吉县", via="token", read_only=True)
+    city = Principal(0, "token:2", "省平台", "readonly", via="token", read_only=True)
+    assert region.can_read_region("永吉县", CITY) and not region.can_read_region("舒兰市", CITY)
+    assert not region.can_submit and not region.can_submit_for("永吉县")
+    assert city.can_read_region("舒兰市", CITY) and city.can_read_unit(8)
+    assert not city.can_submit and not city.can_review
+    assert Principal(0, "token:3", "网关", "enterprise", unit_id=7, via="token").can_read_unit(7)
