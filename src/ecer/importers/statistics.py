@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ecer.domain.energy.dual_control import EnergyStatistics
 from ecer.domain.energy.periods import Period, parse_period
-from ecer.domain.errors import EcerError, Location, Problem
-from ecer.importers.tabular import Column, RawTable, cell_text, map_headers, parse_decimal, read_table
+from ecer.domain.errors import EcerError
+from ecer.importers.cells import rows_of
+from ecer.importers.tabular import Column, RawTable, map_headers, read_table
 
 VINTAGES = ("快报", "初步核实", "最终核实")
 
@@ -58,109 +59,56 @@ def check_statistics(table: RawTable, plan: Any, default_vintage: str = "快报"
     years = (plan.metadata.base_year - 10, plan.metadata.target_year + 10)
     seen: dict[tuple[str, int, Period], int] = {}
     result: list[StatisticsRow] = []
-    for row_number, cells in table.rows:
-        row_problems: list[Problem] = []
-
-        def where(key: str, value: Any, row_number: int = row_number) -> Location:
-            letter = None
-            if key in mapping:
-                from ecer.importers.tabular import column_letter_for
-
-                letter = column_letter_for(mapping, key)
-            header = next(c.header_zh for c in COLUMNS if c.key == key)
-            return Location(table.file, table.sheet, row_number, f"{letter} {header}" if letter else header, key,
-                            value)
-
-        def cell(key: str, cells: list[Any] = cells) -> Any:
-            index = mapping.get(key)
-            if index is None or index >= len(cells):
-                return None
-            value = cells[index]
-            return None if value is None or cell_text(value) == "" else value
-
+    for row in rows_of(table, COLUMNS, mapping):
         region = None
-        raw_region = cell("region")
-        if raw_region is None:
-            row_problems.append(Problem("IMPORT_REQUIRED_VALUE", "地区", where("region", None)))
-        else:
-            region = _find_region(plan, cell_text(raw_region))
+        region_text = row.text("region")
+        if region_text is not None:
+            region = _find_region(plan, region_text)
             if region is None:
-                row_problems.append(Problem("IMPORT_UNKNOWN_REGION", cell_text(raw_region),
-                                            where("region", raw_region)))
+                row.problem("IMPORT_UNKNOWN_REGION", "region", region_text, region_text)
             elif region.name not in annex1:
-                row_problems.append(Problem("IMPORT_REGION_NOT_ALLOWED", f"{region.name} 不是附件1的考核地区",
-                                            where("region", raw_region)))
+                row.problem("IMPORT_REGION_NOT_ALLOWED", "region", f"{region.name} 不是附件1的考核地区", region_text)
                 region = None
 
-        year = None
-        raw_year = cell("year")
-        if raw_year is None:
-            row_problems.append(Problem("IMPORT_REQUIRED_VALUE", "年份", where("year", None)))
-        else:
-            try:
-                year = int(parse_decimal(raw_year))
-                if parse_decimal(raw_year) != year or not years[0] <= year <= years[1]:
-                    raise ValueError
-            except (InvalidOperation, ValueError):
-                row_problems.append(Problem("IMPORT_BAD_YEAR", cell_text(raw_year), where("year", raw_year)))
-                year = None
+        year = row.integer("year", *years, code="IMPORT_BAD_YEAR")
 
         period = None
-        raw_period = cell("period")
-        if raw_period is None:
-            row_problems.append(Problem("IMPORT_REQUIRED_VALUE", "期间", where("period", None)))
-        else:
+        period_text = row.text("period")
+        if period_text is not None:
             try:
-                period = parse_period(cell_text(raw_period))
+                period = parse_period(period_text)
             except EcerError:
-                row_problems.append(Problem("IMPORT_BAD_PERIOD", cell_text(raw_period), where("period", raw_period)))
+                row.problem("IMPORT_BAD_PERIOD", "period", period_text, period_text)
 
         numbers: dict[str, Decimal | None] = {}
-        for col in COLUMNS:
-            if col.kind != "number":
-                continue
-            raw = cell(col.key)
-            if raw is None:
-                if col.required:
-                    row_problems.append(Problem("IMPORT_REQUIRED_VALUE", col.header_zh, where(col.key, None)))
-                numbers[col.key] = Decimal(0) if col.key in ZERO_WHEN_BLANK else None
-                continue
-            try:
-                value = parse_decimal(raw)
-            except (InvalidOperation, ValueError):
-                row_problems.append(Problem("IMPORT_NOT_A_NUMBER", cell_text(raw), where(col.key, raw)))
-                continue
-            if value < 0:
-                row_problems.append(Problem("IMPORT_NEGATIVE_VALUE", cell_text(raw), where(col.key, raw)))
-                continue
-            if col.key == "gdp_index" and value == 0:
-                row_problems.append(Problem("INPUT_INVALID", "地区生产总值指数不能为0", where(col.key, raw)))
-                continue
-            numbers[col.key] = value
+        for key in NUMBER_FIELDS:
+            value = row.number(key)
+            if value is None and row.raw(key) is None:
+                value = Decimal(0) if key in ZERO_WHEN_BLANK else None
+            elif key == "gdp_index" and value == 0:
+                row.problem("INPUT_INVALID", key, "地区生产总值指数不能为0", row.raw(key))
+                value = None
+            numbers[key] = value
 
-        vintage = default_vintage
-        raw_vintage = cell("vintage")
-        if raw_vintage is not None:
-            vintage = cell_text(raw_vintage)
-            if vintage not in VINTAGES:
-                row_problems.append(Problem("IMPORT_BAD_VINTAGE", vintage, where("vintage", raw_vintage)))
+        vintage = row.text("vintage") or default_vintage
+        if vintage not in VINTAGES:
+            row.problem("IMPORT_BAD_VINTAGE", "vintage", vintage, row.raw("vintage"))
 
         if region is not None and year is not None and period is not None:
             key = (region.name, year, period)
             if key in seen:
-                row_problems.append(Problem(
-                    "IMPORT_DUPLICATE_ROW", f"{region.name} {year} {period.value}（与第 {seen[key]} 行重复）",
-                    where("region", raw_region)))
+                row.problem("IMPORT_DUPLICATE_ROW", "region",
+                            f"{region.name} {year} {period.value}（与第 {seen[key]} 行重复）", region_text)
             else:
-                seen[key] = row_number
+                seen[key] = row.row_number
 
-        if row_problems:
-            problems.extend(row_problems)
+        if row.problems:
+            problems.extend(row.problems)
             continue
         assert region is not None and year is not None and period is not None
         result.append(StatisticsRow(
             EnergyStatistics(region=region.name, year=year, period=period, **numbers),  # type: ignore[arg-type]
-            region.code, vintage, row_number))
+            region.code, vintage, row.row_number))
     if problems:
         raise EcerError(problems)
     return result
