@@ -11,15 +11,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ecer.domain.errors import EcerError, Location, Problem
-from ecer.importers.tabular import (
-    Column,
-    cell_text,
-    column_letter_for,
-    map_headers,
-    parse_decimal,
-    read_table,
-)
+from ecer.domain.errors import EcerError
+from ecer.importers.cells import rows_of
+from ecer.importers.tabular import Column, cell_text, map_headers, parse_decimal, read_table
 
 COLUMNS = (
     Column("indicator", "指标", True, note_zh="规划指标编号或中文名称（见 ecer plan show）"),
@@ -51,49 +45,26 @@ def read_indicator_values(path: Path, plan: Any) -> list[IndicatorRow]:
     by_name = {i.name_zh: i for i in plan.indicators} | {i.id: i for i in plan.indicators}
     result: list[IndicatorRow] = []
     seen: dict[tuple[str, str, int], int] = {}
-    for row_number, cells in table.rows:
-        def where(key: str, value: Any, row_number: int = row_number) -> Location:
-            header = next(c.header_zh for c in COLUMNS if c.key == key)
-            letter = column_letter_for(mapping, key)
-            return Location(table.file, table.sheet, row_number, f"{letter} {header}" if letter else header, key,
-                            value)
-
-        def cell(key: str, cells: list[Any] = cells) -> Any:
-            index = mapping.get(key)
-            value = cells[index] if index is not None and index < len(cells) else None
-            return None if value is None or cell_text(value) == "" else value
-
-        bad: list[Problem] = []
+    for row in rows_of(table, COLUMNS, mapping):
         indicator = None
-        raw = cell("indicator")
-        if raw is None:
-            bad.append(Problem("IMPORT_REQUIRED_VALUE", "指标", where("indicator", None)))
-        else:
-            indicator = by_name.get(cell_text(raw))
+        indicator_text = row.text("indicator")
+        if indicator_text is not None:
+            indicator = by_name.get(indicator_text)
             if indicator is None:
-                bad.append(Problem("IMPORT_UNKNOWN_INDICATOR", cell_text(raw), where("indicator", raw)))
+                row.problem("IMPORT_UNKNOWN_INDICATOR", "indicator", indicator_text, indicator_text)
         region: str | None = plan.city.name
-        raw_region = cell("region")
-        if raw_region is not None:
+        region_text = row.text("region")
+        if region_text is not None:
             try:
-                region = plan.region(cell_text(raw_region)).name
+                region = plan.region(region_text).name
             except EcerError:
-                bad.append(Problem("IMPORT_UNKNOWN_REGION", cell_text(raw_region), where("region", raw_region)))
+                row.problem("IMPORT_UNKNOWN_REGION", "region", region_text, region_text)
                 region = None
-        year = None
-        raw_year = cell("year")
-        try:
-            year = int(parse_decimal(raw_year))
-            if not 1990 <= year <= 2100:
-                raise ValueError
-        except (InvalidOperation, ValueError, TypeError):
-            code = "IMPORT_REQUIRED_VALUE" if raw_year is None else "IMPORT_BAD_YEAR"
-            bad.append(Problem(code, cell_text(raw_year) or "年份", where("year", raw_year)))
-            year = None
+        year = row.integer("year", 1990, 2100, "IMPORT_BAD_YEAR")
         value = None
-        raw_value = cell("value")
+        raw_value = row.raw("value")
         if raw_value is None:
-            bad.append(Problem("IMPORT_REQUIRED_VALUE", "数值", where("value", None)))
+            row.text("value")  # records the missing value
         else:
             text = cell_text(raw_value)
             try:
@@ -101,20 +72,18 @@ def read_indicator_values(path: Path, plan: Any) -> list[IndicatorRow]:
                 if indicator is not None and indicator.unit == "%":
                     value = value / 100
             except (InvalidOperation, ValueError):
-                bad.append(Problem("IMPORT_NOT_A_NUMBER", text, where("value", raw_value)))
+                row.problem("IMPORT_NOT_A_NUMBER", "value", text, raw_value)
         if indicator is not None and year is not None and region is not None:
             key = (indicator.id, region, year)
             if key in seen:
-                bad.append(Problem("IMPORT_DUPLICATE_ROW", f"{indicator.name_zh} {region} {year}（与第 {seen[key]} 行重复）",
-                                   where("indicator", raw)))
-            seen[key] = row_number
-        if bad:
-            problems.extend(bad)
+                row.problem("IMPORT_DUPLICATE_ROW", "indicator",
+                            f"{indicator.name_zh} {region} {year}（与第 {seen[key]} 行重复）", indicator_text)
+            seen[key] = row.row_number
+        if row.problems:
+            problems.extend(row.problems)
             continue
         assert indicator is not None and year is not None and value is not None and region is not None
-        source = cell("source")
-        result.append(IndicatorRow(indicator.id, region, year, value, None if source is None else cell_text(source),
-                                   row_number))
+        result.append(IndicatorRow(indicator.id, region, year, value, row.text("source"), row.row_number))
     if problems:
         raise EcerError(problems)
     return result
