@@ -1,7 +1,8 @@
 """Typed reading of one mapped row, collecting every problem with its file, sheet, row and column.
 
-The statistics importer reads its cells inline; the key-unit workbooks (units, energy reports,
-two-high projects, budgets) share this small reader instead of repeating it.
+Every workbook importer (statistics, indicator values, key units, energy reports, two-high projects,
+budgets, environment stations and readings) reads its rows through this one reader, so a problem is
+reported the same way everywhere.
 """
 
 from __future__ import annotations

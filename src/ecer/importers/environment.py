@@ -10,21 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ecer.domain.environment.daily import DAILY_KEYS
 from ecer.domain.environment.reference import water_limits
 from ecer.domain.environment.water import CLASS_ORDER, parameters
-from ecer.domain.errors import EcerError, Location, Problem
+from ecer.domain.errors import EcerError, Problem
+from ecer.importers.cells import RowCells, rows_of
 from ecer.importers.tabular import (
     Column,
     RawTable,
     cell_text,
-    column_letter_for,
     map_headers,
-    parse_decimal,
     read_table,
 )
 
@@ -111,69 +110,22 @@ class WaterRow:
     source_row: int
 
 
-class _Row:
-    """Cell access and problem locations for one data row."""
-
-    def __init__(self, table: RawTable, mapping: dict[str, int], columns: Sequence[Column], number: int,
-                 cells: list[Any]) -> None:
-        self.table, self.mapping, self.line, self.cells = table, mapping, number, cells
-        self.headers = {c.key: c.header_zh for c in columns}
-        self.problems: list[Problem] = []
-
-    def where(self, key: str, value: Any = None) -> Location:
-        letter = column_letter_for(self.mapping, key)
-        header = self.headers[key]
-        return Location(self.table.file, self.table.sheet, self.line,
-                        f"{letter} {header}" if letter else header, key, value)
-
-    def raw(self, key: str) -> Any:
-        index = self.mapping.get(key)
-        if index is None or index >= len(self.cells):
-            return None
-        value = self.cells[index]
-        return None if value is None or cell_text(value) == "" else value
-
-    def fail(self, code: str, key: str, detail: str = "", value: Any = None) -> None:
-        self.problems.append(Problem(code, detail, self.where(key, value)))
-
-    def text(self, key: str, required: bool = False) -> str | None:
-        value = self.raw(key)
-        if value is None:
-            if required:
-                self.fail("IMPORT_REQUIRED_VALUE", key, self.headers[key])
-            return None
-        return cell_text(value)
-
-    def number(self, key: str) -> Decimal | None:
-        value = self.raw(key)
-        if value is None:
-            return None
-        try:
-            number = parse_decimal(value)
-        except (InvalidOperation, ValueError):
-            self.fail("IMPORT_NOT_A_NUMBER", key, cell_text(value), value)
-            return None
-        if number < 0 and key not in ("longitude", "latitude"):
-            self.fail("IMPORT_NEGATIVE_VALUE", key, cell_text(value), value)
-            return None
-        return number
-
-    def flag(self) -> str:
-        text = (self.text("flag") or "N").upper()
-        if text not in DATA_FLAGS:
-            self.fail("ENV_BAD_FLAG", "flag", text, text)
-            return "N"
-        return text
+def _flag(row: RowCells) -> str:
+    text = (row.text("flag") or "N").upper()
+    if text not in DATA_FLAGS:
+        row.problem("ENV_BAD_FLAG", "flag", text, text)
+        return "N"
+    return text
 
 
-def _rows(path: Path, columns: Sequence[Column]) -> tuple[RawTable, dict[str, int], list[_Row]]:
+def _rows(path: Path, columns: Sequence[Column]) -> tuple[RawTable, dict[str, int], list[RowCells]]:
     table = read_table(path)
     mapping, problems = map_headers(table, columns)
     if problems:
         raise EcerError(problems)
     if not table.rows:
         raise EcerError("IMPORT_EMPTY", file=table.file, sheet=table.sheet)
-    return table, mapping, [_Row(table, mapping, columns, n, cells) for n, cells in table.rows]
+    return table, mapping, rows_of(table, columns, mapping)
 
 
 def parse_when(value: Any, with_time: bool) -> dt.datetime | None:
@@ -192,7 +144,7 @@ def parse_when(value: Any, with_time: bool) -> dt.datetime | None:
     return None
 
 
-def _finish(rows: list[_Row], build: Callable[[_Row], Any]) -> list[Any]:
+def _finish(rows: list[RowCells], build: Callable[[RowCells], Any]) -> list[Any]:
     result: list[Any] = []
     problems: list[Problem] = []
     for row in rows:
@@ -212,59 +164,59 @@ def read_stations(path: Path, plan: Any) -> list[StationRow]:
     seen_codes: dict[str, int] = {}
     seen_mn: dict[str, int] = {}
 
-    def build(row: _Row) -> StationRow | None:
-        code, name = row.text("code", True), row.text("name", True)
-        medium_text, region_text = row.text("medium", True), row.text("region", True)
+    def build(row: RowCells) -> StationRow | None:
+        code, name = row.text("code"), row.text("name")
+        medium_text, region_text = row.text("medium"), row.text("region")
         medium = MEDIA.get((medium_text or "").lower()) if medium_text else None
         if medium_text and medium is None:
-            row.fail("ENV_BAD_MEDIUM", "medium", medium_text, medium_text)
+            row.problem("ENV_BAD_MEDIUM", "medium", medium_text, medium_text)
         region = None
         if region_text:
             try:
                 region = plan.region(region_text).name
             except EcerError:
-                row.fail("IMPORT_UNKNOWN_REGION", "region", region_text, region_text)
+                row.problem("IMPORT_UNKNOWN_REGION", "region", region_text, region_text)
         kind_text, target = row.text("water_kind"), row.text("target_class")
         kind = WATER_KINDS.get((kind_text or "").lower()) if kind_text else None
         if kind_text and kind is None:
-            row.fail("WATER_BAD_KIND", "water_kind", kind_text, kind_text)
+            row.problem("WATER_BAD_KIND", "water_kind", kind_text, kind_text)
         if medium == "water" and not kind_text:
-            row.fail("IMPORT_REQUIRED_VALUE", "water_kind", "断面的水体类型")
+            row.problem("IMPORT_REQUIRED_VALUE", "water_kind", "断面的水体类型")
         if target is not None:
             target = target.upper().replace("Ⅰ", "I").replace("Ⅱ", "II").replace("Ⅲ", "III").replace(
                 "Ⅳ", "IV").replace("Ⅴ", "V").removesuffix("类")
             if target not in CLASS_ORDER[:5]:
-                row.fail("WATER_BAD_CLASS", "target_class", target, target)
-        lon, lat = row.number("longitude"), row.number("latitude")
+                row.problem("WATER_BAD_CLASS", "target_class", target, target)
+        lon, lat = row.number("longitude", negative=True), row.number("latitude", negative=True)
         if lon is not None and not -180 <= lon <= 180:
-            row.fail("ENV_BAD_COORDINATE", "longitude", str(lon), lon)
+            row.problem("ENV_BAD_COORDINATE", "longitude", str(lon), lon)
         if lat is not None and not -90 <= lat <= 90:
-            row.fail("ENV_BAD_COORDINATE", "latitude", str(lat), lat)
+            row.problem("ENV_BAD_COORDINATE", "latitude", str(lat), lat)
         mn = row.text("mn")
         for key, value, seen in (("code", code, seen_codes), ("mn", mn, seen_mn)):
             if value is None:
                 continue
             if value in seen:
-                row.fail("ENV_DUPLICATE_STATION", key, f"{value}（与第 {seen[value]} 行重复）", value)
+                row.problem("ENV_DUPLICATE_STATION", key, f"{value}（与第 {seen[value]} 行重复）", value)
             else:
-                seen[value] = row.line
+                seen[value] = row.row_number
         if row.problems or code is None or name is None or medium is None or region is None:
             return None
         water = medium == "water"
         return StationRow(code, name, medium, region, kind if water else None, row.text("water_body"),
-                          target if water else None, mn, lon, lat, row.line)
+                          target if water else None, mn, lon, lat, row.row_number)
 
     return _finish(rows, build)
 
 
-def _station(row: _Row, key: str, stations: Mapping[str, str], medium: str) -> str | None:
-    code = row.text(key, True)
+def _station(row: RowCells, key: str, stations: Mapping[str, str], medium: str) -> str | None:
+    code = row.text(key)
     if code is None:
         return None
     if code not in stations:
-        row.fail("ENV_UNKNOWN_STATION", key, code, code)
+        row.problem("ENV_UNKNOWN_STATION", key, code, code)
     elif stations[code] != medium:
-        row.fail("ENV_WRONG_MEDIUM", key, f"{code} 是{'空气站点' if stations[code] == 'air' else '水质断面'}", code)
+        row.problem("ENV_WRONG_MEDIUM", key, f"{code} 是{'空气站点' if stations[code] == 'air' else '水质断面'}", code)
     return code
 
 
@@ -273,31 +225,31 @@ def read_air_quality(path: Path, stations: Mapping[str, str]) -> list[AirRow]:
     _table, _mapping, rows = _rows(path, AIR_COLUMNS)
     seen: dict[tuple[str, dt.date, int | None], int] = {}
 
-    def build(row: _Row) -> AirRow | None:
+    def build(row: RowCells) -> AirRow | None:
         station = _station(row, "station", stations, "air")
         raw_date = row.raw("date")
         when = None if raw_date is None else parse_when(raw_date, with_time=False)
         if raw_date is None:
-            row.fail("IMPORT_REQUIRED_VALUE", "date", "日期")
+            row.problem("IMPORT_REQUIRED_VALUE", "date", "日期")
         elif when is None:
-            row.fail("ENV_BAD_DATE", "date", cell_text(raw_date), raw_date)
+            row.problem("ENV_BAD_DATE", "date", cell_text(raw_date), raw_date)
         hour = None
         hour_value = row.number("hour")
         if hour_value is not None:
             if hour_value != hour_value.to_integral_value() or not 0 <= hour_value <= 23:
-                row.fail("ENV_BAD_HOUR", "hour", str(hour_value), hour_value)
+                row.problem("ENV_BAD_HOUR", "hour", str(hour_value), hour_value)
             else:
                 hour = int(hour_value)
         values = {k: row.number(k) for k in DAILY_KEYS}
-        flag = row.flag()
+        flag = _flag(row)
         if station is not None and when is not None:
             key = (station, when.date(), hour)
             if key in seen:
-                row.fail("ENV_DUPLICATE_READING", "station", f"{station} {when.date()}（与第 {seen[key]} 行重复）")
-            seen[key] = row.line
+                row.problem("ENV_DUPLICATE_READING", "station", f"{station} {when.date()}（与第 {seen[key]} 行重复）")
+            seen[key] = row.row_number
         if row.problems or station is None or when is None:
             return None
-        return AirRow(station, when.date(), hour, values, flag, row.line)
+        return AirRow(station, when.date(), hour, values, flag, row.row_number)
 
     return _finish(rows, build)
 
@@ -307,23 +259,23 @@ def read_water_quality(path: Path, stations: Mapping[str, str]) -> list[WaterRow
     _table, _mapping, rows = _rows(path, WATER_COLUMNS)
     seen: dict[tuple[str, dt.datetime], int] = {}
 
-    def build(row: _Row) -> WaterRow | None:
+    def build(row: RowCells) -> WaterRow | None:
         section = _station(row, "section", stations, "water")
         raw = row.raw("sampled_at")
         when = None if raw is None else parse_when(raw, with_time=True)
         if raw is None:
-            row.fail("IMPORT_REQUIRED_VALUE", "sampled_at", "采样时间")
+            row.problem("IMPORT_REQUIRED_VALUE", "sampled_at", "采样时间")
         elif when is None:
-            row.fail("ENV_BAD_DATE", "sampled_at", cell_text(raw), raw)
+            row.problem("ENV_BAD_DATE", "sampled_at", cell_text(raw), raw)
         values = {code: v for code in parameters() if (v := row.number(code)) is not None}
-        flag = row.flag()
+        flag = _flag(row)
         if section is not None and when is not None:
             if (section, when) in seen:
-                row.fail("ENV_DUPLICATE_READING", "section",
+                row.problem("ENV_DUPLICATE_READING", "section",
                          f"{section} {when:%Y-%m-%d %H:%M}（与第 {seen[(section, when)]} 行重复）")
-            seen[(section, when)] = row.line
+            seen[(section, when)] = row.row_number
         if row.problems or section is None or when is None:
             return None
-        return WaterRow(section, when, values, flag, row.line)
+        return WaterRow(section, when, values, flag, row.row_number)
 
     return _finish(rows, build)
