@@ -67,7 +67,7 @@ def _first_submissions(session: Session, region: str, year: int) -> dict[str, dt
     return first
 
 
-def _auto_scores(session: Session, rubric: Rubric, region: str, year: int) -> dict[str, AutoScore]:
+def auto_scores(session: Session, rubric: Rubric, region: str, year: int) -> dict[str, AutoScore]:
     scores: dict[str, AutoScore] = {}
     for item in rubric.measures:
         if item.method == "timeliness" and rubric.timeliness is not None:
@@ -195,7 +195,7 @@ def evaluate(session: Session, year: int, *, scope: str = "year", rubric_id: str
                 t.code: _energy_completion(plan, r.name, year, scope, energy[r.name]) for t in rubric.targets}
         else:
             completions = _pollutant_completions(session, plan, r.name, year)
-        sheet = score_sheet(rubric, completions, _auto_scores(session, rubric, r.name, year), _human(session, record))
+        sheet = score_sheet(rubric, completions, auto_scores(session, rubric, r.name, year), _human(session, record))
         results.append(_result(r, year, scope, rubric, sheet, record))
     return results
 

@@ -104,9 +104,9 @@ def _appeal_row(a: store.AssessmentAppeal, names: dict[str, str]) -> dict[str, A
 
 def _auto_points(session: Session, rubric: Any, region: str, year: int) -> dict[str, Decimal | None]:
     """Points the data gives each automatically scored item (shown beside the human points)."""
-    from ecer.services.assessment import _auto_scores  # the service's own automatic scoring, reused
+    from ecer.services.assessment import auto_scores
 
-    return {code: s.points for code, s in _auto_scores(session, rubric, region, year).items()}
+    return {code: s.points for code, s in auto_scores(session, rubric, region, year).items()}
 
 
 def region_detail(session: Session, principal: Principal, region: str, year: int, *, scope: str = "year",
