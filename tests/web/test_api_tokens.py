@@ -78,7 +78,8 @@ def test_admin_creates_a_region_token_shown_once_that_reads_only_its_region(web_
             assert record.token_hash not in str((e.target, e.detail, e.before, e.after))
 
 
-def test_revoked_token_gets_401_at_once_and_the_revocation_is_audited(web_db):
+def test_revoked_token_gets_401_at_once_and_the_revocation_is_audited(sqlite_web_db):
+    web_db = sqlite_web_db
     admin = login(web_db, "root")
     token_id, token = _create(admin, label="省平台", scope="city", expires="2099-12-31")
     client = _bearer(web_db, token)
@@ -167,3 +168,37 @@ def test_cli_creates_every_scope_and_keeps_its_json_keys(sqlite_web_db):
     assert listed[region["id"]]["valid_until"] == "2099-06-30" and listed[unit["id"]]["valid_until"] is None
     assert all("token" not in r and "token_hash" not in r for r in listed.values())
     assert _bearer(sqlite_web_db, region["token"]).get("/api/v1/me").json()["region"] == OWN
+
+
+def test_gateway_tokens_made_before_scopes_keep_working(database_url):
+    """Migration 0010 on a database holding a token of 0009: it becomes a unit token of its unit (and expires
+    when told to, compared in the database on both engines)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from ecer.storage.db import alembic_config, engine_for, upgrade
+    from ecer.storage.meter_data import hash_token
+    from ecer.web.tokens import principal_for_token
+
+    config = alembic_config(database_url)
+    with engine_for(database_url).begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0009")
+        conn.execute(text("INSERT INTO key_units (id, credit_code, name, industry_code, industry_name, region, "
+                          "created_by, created_at) VALUES (5, '91220200MA0HCD005W', '化纤', 'C2821', '化纤', '经开区', "
+                          "'t', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO api_tokens (token_hash, unit_id, label, created_by, created_at) "
+                          "VALUES (:h, 5, '旧网关', 't', CURRENT_TIMESTAMP)"), {"h": hash_token("ecer_old-token")})
+    upgrade(database_url)
+    with session_scope(database_url) as s:
+        record = s.scalars(select(ApiToken)).one()
+        assert (record.scope, record.unit_id, record.region, record.expires_at) == ("unit", 5, None, None)
+        principal = principal_for_token(s, "ecer_old-token")
+        assert (principal.role, principal.unit_id, principal.region, principal.read_only) == (
+            "enterprise", 5, "经开区", False)
+        record.expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+    with session_scope(database_url) as s:
+        assert principal_for_token(s, "ecer_old-token") is not None
+        s.scalars(select(ApiToken)).one().expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    with session_scope(database_url) as s:
+        assert principal_for_token(s, "ecer_old-token") is None  # expired
