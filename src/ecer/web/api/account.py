@@ -35,7 +35,7 @@ def _user_row(user: User) -> dict[str, object]:
 
 @router.get("/users", response_model=Page[UserOut], summary="用户列表（系统管理员）")
 def list_users(session: SessionDep, _admin: AdminDep, params: ListDep) -> object:
-    return respond([_user_row(u) for u in all_users(session)], UserOut, params, "users")
+    return respond([_user_row(u) for u in all_users(session)], UserOut, params, "users", title="用户列表")
 
 
 @router.post("/users", response_model=UserOut, status_code=201, summary="新增用户（系统管理员）")
@@ -57,7 +57,8 @@ def list_audit(session: SessionDep, _admin: AdminDep, params: ListDep,
     if action:
         query = query.where(AuditEntry.action == action)
     fields = list(AuditOut.model_fields)
-    return respond_query(session, query, lambda e: {f: getattr(e, f) for f in fields}, AuditOut, params, "audit")
+    return respond_query(session, query, lambda e: {f: getattr(e, f) for f in fields}, AuditOut, params, "audit",
+                         title="审计日志")
 
 
 @router.get("/audit/verify", response_model=VerifyOut, summary="校验审计日志哈希链（系统管理员）")

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from ecer.services import key_unit_views as views
 from ecer.web.auth import PrincipalDep
+from ecer.web.columns import DATE, DEC2, GENERAL, ID, INT, PCT1, PCT2, YEAR, column
 from ecer.web.deps import SessionDep
 from ecer.web.listing import ListParams, Number, Page, list_params, respond
 
@@ -23,31 +24,31 @@ RegionQuery = Annotated[str | None, Query(description="地区（规划附件中�
 
 
 class UnitOut(BaseModel):
-    id: int
-    credit_code: str
-    name: str
-    region: str
-    industry_code: str
-    industry_name: str
-    year: int | None
-    months_reported: int
-    category: str | None
-    category_zh: str | None
-    energy_calorific_tce: Number | None
-    energy_primary_tce: Number | None
-    efficiency_class: str | None
-    efficiency_class_zh: str | None
-    budget_tce: Number | None
-    forecast_tce: Number | None
-    budget_level: str | None
-    budget_level_zh: str | None
+    id: int = column("单位编号", fmt=ID)
+    credit_code: str = column("统一社会信用代码")
+    name: str = column("单位名称")
+    region: str = column("地区")
+    industry_code: str = column("行业代码", description="GB/T 4754-2017")
+    industry_name: str = column("行业名称")
+    year: int | None = column("年份", fmt=YEAR)
+    months_reported: int = column("已审核月报数", "个", INT)
+    category: str | None = column("类别代码", description="national、designated、other")
+    category_zh: str | None = column("类别")
+    energy_calorific_tce: Number | None = column("综合能源消费量（当量值）", "吨标准煤", DEC2)
+    energy_primary_tce: Number | None = column("综合能源消费量（等价值）", "吨标准煤", DEC2)
+    efficiency_class: str | None = column("能效对标分类代码", description="benchmark、between、below_baseline")
+    efficiency_class_zh: str | None = column("能效对标分类")
+    budget_tce: Number | None = column("用能预算", "吨标准煤", DEC2)
+    forecast_tce: Number | None = column("年末预测能耗", "吨标准煤", DEC2)
+    budget_level: str | None = column("预算状态代码")
+    budget_level_zh: str | None = column("预算状态")
 
 
 class MonthOut(BaseModel):
-    year: int
-    month: int
-    energy_calorific_tce: Number
-    energy_primary_tce: Number
+    year: int = column("年份", fmt=YEAR)
+    month: int = column("月份", fmt=YEAR)
+    energy_calorific_tce: Number = column("综合能源消费量（当量值）", "吨标准煤", DEC2)
+    energy_primary_tce: Number = column("综合能源消费量（等价值）", "吨标准煤", DEC2)
 
 
 class UnitDetail(BaseModel):
@@ -76,41 +77,42 @@ class UnitDetail(BaseModel):
 
 
 class TwoHighOut(BaseModel):
-    id: int
-    name: str
-    credit_code: str | None
-    unit_name: str | None
-    industry_code: str
-    industry_name: str
-    region: str
-    status: str
-    product: str | None
-    capacity: Number | None
-    capacity_unit: str | None
-    unit_consumption: Number | None
-    value_unit: str | None
-    efficiency_class: str | None
-    energy_calorific_tce: Number
-    energy_primary_tce: Number
-    over_10k_tce: bool
-    over_50k_tce: bool
-    coal_t: Number | None
-    coal_replacement: str
-    review_number: str | None
-    review_date: dt.date | None
-    handling_class: str
-    handling_class_zh: str
-    year: int
-    region_room_tce: Number | None
-    share_of_room: Number | None
-    exceeds_room: bool | None
-    intensity_effect: Number | None
+    id: int = column("项目编号", fmt=ID)
+    name: str = column("项目名称")
+    credit_code: str | None = column("统一社会信用代码")
+    unit_name: str | None = column("建设单位")
+    industry_code: str = column("行业代码", description="GB/T 4754-2017")
+    industry_name: str = column("行业名称")
+    region: str = column("地区")
+    status: str = column("项目状态", description="存量、在建、拟建")
+    product: str | None = column("主要产品")
+    capacity: Number | None = column("产能", fmt=GENERAL, description="单位见“产能单位”列")
+    capacity_unit: str | None = column("产能单位")
+    unit_consumption: Number | None = column("单位产品能耗", fmt=GENERAL, description="单位见“能耗单位”列")
+    value_unit: str | None = column("能耗单位")
+    efficiency_class: str | None = column("能效对标分类代码", description="benchmark、between、below_baseline")
+    energy_calorific_tce: Number = column("年综合能源消费量（当量值）", "吨标准煤", DEC2)
+    energy_primary_tce: Number = column("年综合能源消费量（等价值）", "吨标准煤", DEC2)
+    over_10k_tce: bool = column("≥1万吨标准煤")
+    over_50k_tce: bool = column("≥5万吨标准煤")
+    coal_t: Number | None = column("年煤炭消费量", "吨", DEC2)
+    coal_replacement: str = column("煤炭替代方式")
+    review_number: str | None = column("节能审查意见文号")
+    review_date: dt.date | None = column("节能审查日期", fmt=DATE)
+    handling_class: str = column("处置类别代码")
+    handling_class_zh: str = column("处置类别")
+    year: int = column("年份", fmt=YEAR)
+    region_room_tce: Number | None = column("地区用能空间", "吨标准煤", DEC2)
+    share_of_room: Number | None = column("占地区用能空间比例", fmt=PCT1)
+    exceeds_room: bool | None = column("超出地区用能空间")
+    intensity_effect: Number | None = column("占地区能源消费量比例", fmt=PCT2,
+                                             description="项目等价值能耗 ÷ 地区能源消费量")
 
 
 class LogOut(BaseModel):
-    date: dt.date
-    note: str
-    actor: str
+    date: dt.date = column("日期", fmt=DATE)
+    note: str = column("监管记录")
+    actor: str = column("记录人")
 
 
 class TwoHighDetail(TwoHighOut):
@@ -120,21 +122,21 @@ class TwoHighDetail(TwoHighOut):
 
 
 class BudgetOut(BaseModel):
-    year: int
-    scope: str
-    region: str
-    unit_id: int | None = None
-    credit_code: str | None = None
-    name: str | None = None
-    project: str | None = None
-    budget_tce: Number | None = None
-    to_date_tce: Number | None = None
-    forecast_tce: Number | None = None
-    forecast_method: str | None = None
-    remaining_tce: Number | None = None
-    room_tce: Number | None = None
-    level: str | None = None
-    level_zh: str | None = None
+    year: int = column("年份", fmt=YEAR)
+    scope: str = column("范围", description="region（地区）、unit（重点用能单位）、project（新上项目）")
+    region: str = column("地区")
+    unit_id: int | None = column("单位编号", fmt=ID, default=None)
+    credit_code: str | None = column("统一社会信用代码", default=None)
+    name: str | None = column("单位名称", default=None)
+    project: str | None = column("项目", default=None)
+    budget_tce: Number | None = column("用能预算", "吨标准煤", DEC2, default=None)
+    to_date_tce: Number | None = column("截至目前能耗", "吨标准煤", DEC2, default=None)
+    forecast_tce: Number | None = column("年末预测能耗", "吨标准煤", DEC2, default=None)
+    forecast_method: str | None = column("预测方法", default=None)
+    remaining_tce: Number | None = column("剩余预算", "吨标准煤", DEC2, default=None)
+    room_tce: Number | None = column("剩余用能空间", "吨标准煤", DEC2, default=None)
+    level: str | None = column("预算状态代码", default=None)
+    level_zh: str | None = column("预算状态", default=None)
 
 
 @router.get("/units", response_model=Page[UnitOut], summary="重点用能单位：年度能耗、能效对标分类、用能预算状态")

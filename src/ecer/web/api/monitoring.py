@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from ecer.services import monitoring_view as view
 from ecer.services.monitoring import parse_time
 from ecer.web.auth import PrincipalDep
+from ecer.web.columns import DATETIME, GENERAL, ID, INT, column
 from ecer.web.deps import SessionDep
 from ecer.web.listing import ListParams, Number, Page, list_params, respond, respond_query
 
@@ -23,51 +24,55 @@ ListDep = Annotated[ListParams, Depends(list_params)]
 
 
 class SourceOut(BaseModel):
-    mn: str
-    enterprise: str
-    outlet: str
-    kind: str
-    region: str
-    status: str = Field(description="online（在线）、offline（离线：超过 3 个小时数据间隔无数据）、never（无数据）")
-    status_zh: str
-    last_data_time: dt.datetime | None = Field(description="最近一条小时数据（2061）的数据时间，北京时间")
-    latest_values: Number = Field(description="该小时各污染物的均值（因子编码 → 值）")
-    open_alarms: int
-    pollutants: Number = Field(description="监测因子：编码、限值及单位、年许可排放量 [t]")
+    mn: str = column("设备唯一标识 MN")
+    enterprise: str = column("企业")
+    outlet: str = column("排放口")
+    kind: str = column("类型", description="wastewater（废水）、flue_gas（废气）、air_station、water_section")
+    region: str = column("地区")
+    status: str = column("状态代码",
+                         description="online（在线）、offline（离线：超过 3 个小时数据间隔无数据）、never（无数据）")
+    status_zh: str = column("状态")
+    last_data_time: dt.datetime | None = column("最近小时数据时间", fmt=DATETIME,
+                                                description="最近一条小时数据（2061）的数据时间，北京时间")
+    latest_values: Number = column("最新小时均值", description="该小时各污染物的均值（因子编码 → 值）")
+    open_alarms: int = column("未处理报警", "条", INT)
+    pollutants: Number = column("监测因子", description="监测因子：编码、限值及单位、年许可排放量 [t]")
 
 
 class ReadingOut(BaseModel):
-    mn: str
-    cn: str
-    data_time: dt.datetime
-    code: str
-    rtd: Number | None
-    min: Number | None
-    avg: Number | None
-    max: Number | None
-    cou: Number | None
-    zs_rtd: Number | None
-    zs_avg: Number | None
-    flag: str | None
+    """HJ 212-2017 data fields (Rtd, Min, Avg, Max, Cou, ZsRtd, ZsAvg, Flag); units are the pollutant code's."""
+
+    mn: str = column("设备唯一标识 MN")
+    cn: str = column("命令编码", description="2011 实时、2051 分钟、2061 小时、2031 日")
+    data_time: dt.datetime = column("数据时间", fmt=DATETIME, description="北京时间")
+    code: str = column("污染物因子编码")
+    rtd: Number | None = column("实时值", fmt=GENERAL)
+    min: Number | None = column("最小值", fmt=GENERAL)
+    avg: Number | None = column("平均值", fmt=GENERAL)
+    max: Number | None = column("最大值", fmt=GENERAL)
+    cou: Number | None = column("累计值", fmt=GENERAL)
+    zs_rtd: Number | None = column("折算实时值", fmt=GENERAL)
+    zs_avg: Number | None = column("折算平均值", fmt=GENERAL)
+    flag: str | None = column("数据标记", description="HJ 212-2017 表 8：N 正常、F 停运、M 维护、S 手工输入、D 故障、C 校准、T 超限、B 通讯异常")
 
 
 class AlarmOut(BaseModel):
-    id: int
-    mn: str
-    kind: str
-    kind_zh: str
-    code: str | None
-    level: str
-    start: dt.datetime
-    end: dt.datetime | None
-    value: Number | None
-    threshold: Number | None
-    detail: str | None
-    status: str
-    status_zh: str | None
-    reason: str | None
-    handled_by: str | None
-    handled_at: dt.datetime | None
+    id: int = column("报警编号", fmt=ID)
+    mn: str = column("设备唯一标识 MN")
+    kind: str = column("报警类型代码")
+    kind_zh: str = column("报警类型")
+    code: str | None = column("污染物因子编码")
+    level: str = column("级别", description="yellow（黄色）、red（红色）")
+    start: dt.datetime = column("开始时间", fmt=DATETIME, description="北京时间")
+    end: dt.datetime | None = column("结束时间", fmt=DATETIME, description="北京时间")
+    value: Number | None = column("实测值", fmt=GENERAL, description="单位随报警类型：浓度或无数据小时数")
+    threshold: Number | None = column("阈值", fmt=GENERAL)
+    detail: str | None = column("说明")
+    status: str = column("处理状态代码", description="open、acknowledged、closed")
+    status_zh: str | None = column("处理状态")
+    reason: str | None = column("处理原因")
+    handled_by: str | None = column("处理人")
+    handled_at: dt.datetime | None = column("处理时间", fmt=DATETIME)
 
 
 class AlarmAction(BaseModel):

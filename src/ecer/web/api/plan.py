@@ -50,7 +50,7 @@ def regions(session: SessionDep, principal: PrincipalDep, params: ListDep,
                      "basic_target": it and it.basic, "incentive_target": it and it.incentive,
                      "cod_t": pt and pt.cod_t, "nh3n_t": pt and pt.nh3n_t, "nox_t": pt and pt.nox_t,
                      "vocs_t": pt and pt.vocs_t})
-    return respond(rows, RegionOut, params, "regions")
+    return respond(rows, RegionOut, params, "regions", title="地区及其目标")
 
 
 @router.get("/regions/{region}", response_model=RegionDetail, summary="一个地区：目标、逐年能耗与强度、晴雨表")
@@ -77,7 +77,7 @@ def indicator_values(indicator_id: str, session: SessionDep, principal: Principa
                      region: Annotated[str | None, Query(description="地区")] = None,
                      status: Annotated[str | None, Query(description="approved、submitted …")] = None) -> Any:
     p = current_plan(session)
-    p.indicator(indicator_id)
+    indicator = p.indicator(indicator_id)
     allowed = principal.readable([r.name for r in p.regions], p.city.name)
     query = select(IndicatorValue).where(IndicatorValue.plan_id == p.id, IndicatorValue.indicator_id == indicator_id,
                                          IndicatorValue.region.in_(allowed))
@@ -88,4 +88,4 @@ def indicator_values(indicator_id: str, session: SessionDep, principal: Principa
     fields = list(IndicatorValueOut.model_fields)
     return respond_query(session, query.order_by(IndicatorValue.year, IndicatorValue.id),
                          lambda v: {f: getattr(v, f) for f in fields}, IndicatorValueOut, params,
-                         f"indicator-{indicator_id}")
+                         f"indicator-{indicator_id}", title=f"指标报送值：{indicator.name_zh}")

@@ -28,7 +28,7 @@ def progress(session: SessionDep, principal: PrincipalDep, params: ListDep, year
     rows = progress_rows(session, principal, chosen, parse_period(period), region)
     if level:
         rows = [r for r in rows if r["level"] == level]
-    return respond(rows, ProgressOut, params, f"progress-{chosen}")
+    return respond(rows, ProgressOut, params, f"progress-{chosen}", title=f"{chosen}年{parse_period(period)}能耗双控晴雨表")
 
 
 @router.get("/progress/missing", response_model=Page[MissingOut], summary="本期尚缺或待审核的数据")
@@ -36,4 +36,4 @@ def missing(session: SessionDep, principal: PrincipalDep, params: ListDep, year:
             period: PeriodQuery = "全年") -> Any:
     chosen = year or latest_year(session, current_plan(session))
     return respond(missing_rows(session, principal, chosen, parse_period(period)), MissingOut, params,
-                   f"missing-{chosen}")
+                   f"missing-{chosen}", title=f"{chosen}年{parse_period(period)}尚缺或待审核的数据")

@@ -1,6 +1,8 @@
 """API schemas (Pydantic): what each list item and object looks like on the wire.
 
 Decimals are ``Number`` (JSON numbers); fractions stay fractions (0.145, not 14.5); keys snake_case.
+Fields of list items are declared with :func:`ecer.web.columns.column`: Chinese title, unit and Excel
+number format, shown in the OpenAPI docs and used by the XLSX export.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ecer.web.columns import DATETIME, DEC1, DEC2, GENERAL, ID, INT, PCT1, PCT2, YEAR, column
 from ecer.web.listing import Number
 
 
@@ -23,14 +26,14 @@ class Me(BaseModel):
 
 
 class UserOut(BaseModel):
-    id: int
-    username: str
-    display_name: str
-    role: str
-    region: str | None
-    unit_id: int | None
-    is_active: bool
-    created_at: dt.datetime
+    id: int = column("编号", fmt=ID)
+    username: str = column("用户名")
+    display_name: str = column("姓名")
+    role: str = column("角色", description="admin、city、district、enterprise、readonly")
+    region: str | None = column("所属地区")
+    unit_id: int | None = column("重点用能单位编号", fmt=ID)
+    is_active: bool = column("启用")
+    created_at: dt.datetime = column("创建时间", fmt=DATETIME)
 
 
 class UserIn(BaseModel):
@@ -43,16 +46,16 @@ class UserIn(BaseModel):
 
 
 class AuditOut(BaseModel):
-    id: int
-    at: dt.datetime
-    actor: str
-    action: str
-    target: str
-    detail: Any
-    before: Any
-    after: Any
-    prev_hash: str
-    hash: str
+    id: int = column("序号", fmt=ID)
+    at: dt.datetime = column("时间", fmt=DATETIME)
+    actor: str = column("操作人")
+    action: str = column("操作")
+    target: str = column("对象")
+    detail: Any = column("详情")
+    before: Any = column("修改前")
+    after: Any = column("修改后")
+    prev_hash: str = column("前一条哈希", description="前一条记录的 SHA-256；第一条为 64 个 0")
+    hash: str = column("本条哈希", description="SHA-256（本条字段的规范 JSON + 前一条哈希）")
 
 
 class PlanOut(BaseModel):
@@ -68,26 +71,26 @@ class PlanOut(BaseModel):
 
 
 class RegionOut(BaseModel):
-    name: str
-    code: str | None
-    kind: str
-    parent: str | None
-    basic_target: Number | None
-    incentive_target: Number | None
-    cod_t: Number | None
-    nh3n_t: Number | None
-    nox_t: Number | None
-    vocs_t: Number | None
+    name: str = column("地区")
+    code: str | None = column("行政区划代码")
+    kind: str = column("类型", description="city、county、county_city、district、zone")
+    parent: str | None = column("上级地区")
+    basic_target: Number | None = column("能耗强度降低基本目标", fmt=PCT1, description="“十四五”累计降低，小数")
+    incentive_target: Number | None = column("能耗强度降低激励目标", fmt=PCT1, description="“十四五”累计降低，小数")
+    cod_t: Number | None = column("化学需氧量重点工程减排量目标", "吨", INT)
+    nh3n_t: Number | None = column("氨氮重点工程减排量目标", "吨", INT)
+    nox_t: Number | None = column("氮氧化物重点工程减排量目标", "吨", INT)
+    vocs_t: Number | None = column("挥发性有机物重点工程减排量目标", "吨", INT)
 
 
 class SeriesPoint(BaseModel):
-    year: int
-    energy_10k_tce: Number | None
-    gdp_100m_yuan: Number | None
-    gdp_index: Number | None
-    intensity_tce_per_10k_yuan: Number | None
-    pending_status: str | None
-    pending_energy_10k_tce: Number | None
+    year: int = column("年份", fmt=YEAR)
+    energy_10k_tce: Number | None = column("能源消费总量", "万吨标准煤", DEC2)
+    gdp_100m_yuan: Number | None = column("地区生产总值（现价）", "亿元", DEC2)
+    gdp_index: Number | None = column("地区生产总值指数（上年=100）", fmt=DEC1)
+    intensity_tce_per_10k_yuan: Number | None = column("单位地区生产总值能耗", "吨标准煤/万元", "0.0000")
+    pending_status: str | None = column("待审核修订状态")
+    pending_energy_10k_tce: Number | None = column("待审核的能源消费总量", "万吨标准煤", DEC2)
 
 
 class RegionDetail(BaseModel):
@@ -102,58 +105,60 @@ class RegionDetail(BaseModel):
 
 
 class IndicatorOut(BaseModel):
-    indicator_id: str
-    name_zh: str
-    unit: str
-    kind: str
-    region: str
-    baseline: Number | None
-    target_value: Number
-    target_year: int
-    year: int | None
-    value: Number | None
-    source: str | None
-    achieved: Number | None
-    progress: Number | None
-    met: bool | None
-    status: str
+    indicator_id: str = column("指标代码")
+    name_zh: str = column("指标名称")
+    unit: str = column("单位", description="百分数指标的值为小数（0.15 即 15%）")
+    kind: str = column("指标类型")
+    region: str = column("地区")
+    baseline: Number | None = column("基数", fmt=GENERAL, description="单位见“单位”列")
+    target_value: Number = column("目标值", fmt=GENERAL, description="单位见“单位”列")
+    target_year: int = column("目标年份", fmt=YEAR)
+    year: int | None = column("最新值年份", fmt=YEAR)
+    value: Number | None = column("最新值", fmt=GENERAL, description="单位见“单位”列")
+    source: str | None = column("数据来源")
+    achieved: Number | None = column("已完成", fmt=GENERAL, description="按指标类型计算，单位见“单位”列")
+    progress: Number | None = column("完成进度", fmt=PCT1)
+    met: bool | None = column("是否达到目标")
+    status: str = column("状态")
 
 
 class IndicatorValueOut(BaseModel):
-    id: int
-    indicator_id: str
-    region: str
-    year: int
-    value: Number
-    source: str | None
-    status: str
-    created_by: str
-    created_at: dt.datetime
+    id: int = column("编号", fmt=ID)
+    indicator_id: str = column("指标代码")
+    region: str = column("地区")
+    year: int = column("年份", fmt=YEAR)
+    value: Number = column("报送值", fmt=GENERAL, description="指标的单位；百分数指标为小数")
+    source: str | None = column("数据来源")
+    status: str = column("审核状态")
+    created_by: str = column("报送人")
+    created_at: dt.datetime = column("报送时间", fmt=DATETIME)
 
 
 class StatisticsOut(BaseModel):
-    id: int
-    region: str
-    region_code: str | None
-    year: int
-    period: str
-    vintage: str
-    status: str
-    return_reason: str | None
-    reviewed_by: str | None
-    reviewed_at: dt.datetime | None
-    source_file: str
-    source_row: int | None
-    created_by: str
-    created_at: dt.datetime
-    gdp_100m_yuan: Number | None
-    gdp_index: Number | None
-    energy_10k_tce: Number | None
-    coal_10k_tce: Number | None
-    nonfossil_10k_tce: Number | None
-    renewable_electricity_100m_kwh: Number | None
-    feedstock_10k_tce: Number | None
-    listed_projects_10k_tce: Number | None
+    """Titles and units as in the statistics template (``ecer.importers.statistics.COLUMNS``)."""
+
+    id: int = column("修订编号", fmt=ID)
+    region: str = column("地区")
+    region_code: str | None = column("行政区划代码")
+    year: int = column("年份", fmt=YEAR)
+    period: str = column("期间", description="全年、一季度、上半年、前三季度（累计值）")
+    vintage: str = column("数据版本", description="快报、初步核实、最终核实")
+    status: str = column("审核状态", description="draft、submitted、approved、returned")
+    return_reason: str | None = column("退回原因")
+    reviewed_by: str | None = column("审核人")
+    reviewed_at: dt.datetime | None = column("审核时间", fmt=DATETIME)
+    source_file: str = column("来源文件")
+    source_row: int | None = column("来源行号", fmt=ID)
+    created_by: str = column("报送人")
+    created_at: dt.datetime = column("报送时间", fmt=DATETIME)
+    gdp_100m_yuan: Number | None = column("地区生产总值（现价）", "亿元", DEC2)
+    gdp_index: Number | None = column("地区生产总值指数（上年同期=100）", fmt=DEC1)
+    energy_10k_tce: Number | None = column("能源消费总量", "万吨标准煤", DEC2)
+    coal_10k_tce: Number | None = column("煤炭消费量", "万吨标准煤", DEC2)
+    nonfossil_10k_tce: Number | None = column("非化石能源消费量", "万吨标准煤", DEC2)
+    renewable_electricity_100m_kwh: Number | None = column("可再生能源电力消费量", "亿千瓦时", DEC2)
+    feedstock_10k_tce: Number | None = column("原料用能", "万吨标准煤", DEC2)
+    listed_projects_10k_tce: Number | None = column("单列项目能耗", "万吨标准煤", DEC2)
 
 
 class ReviewIn(BaseModel):
@@ -190,30 +195,32 @@ class SubmitOut(BaseModel):
 
 
 class ProgressOut(BaseModel):
-    region: str
-    region_code: str | None
-    year: int
-    period: str
-    intensity_change: Number | None
-    cumulative_reduction: Number | None
-    required_progress: Number | None
-    gap: Number | None
-    level: str | None
-    basic_target: Number | None
-    incentive_target: Number | None
-    basic_met: bool | None
-    incentive_met: bool | None
-    required_annual_rate_remaining: Number | None
-    missing: list[str]
+    """Fractions as ``ecer progress --json`` prints them; the XLSX export shows them as percentages."""
+
+    region: str = column("地区")
+    region_code: str | None = column("行政区划代码")
+    year: int = column("年份", fmt=YEAR)
+    period: str = column("期间")
+    intensity_change: Number | None = column("能耗强度同比变化", fmt=PCT2, description="负数为降低")
+    cumulative_reduction: Number | None = column("“十四五”以来能耗强度累计降低", fmt=PCT2)
+    required_progress: Number | None = column("应完成的累计降低进度", fmt=PCT2)
+    gap: Number | None = column("与进度要求的差距", fmt=PCT2, description="正数为超前")
+    level: str | None = column("预警等级", description="red（红色）、yellow（黄色）、green（绿色）")
+    basic_target: Number | None = column("基本目标", fmt=PCT1)
+    incentive_target: Number | None = column("激励目标", fmt=PCT1)
+    basic_met: bool | None = column("达到基本目标")
+    incentive_met: bool | None = column("达到激励目标")
+    required_annual_rate_remaining: Number | None = column("剩余年份年均须降低", fmt=PCT2)
+    missing: list[str] = column("缺少的数据")
 
 
 class MissingOut(BaseModel):
-    region: str
-    year: int
-    period: str
-    state: str
-    latest_status: str | None
-    missing: list[str]
+    region: str = column("地区")
+    year: int = column("年份", fmt=YEAR)
+    period: str = column("期间")
+    state: str = column("情况")
+    latest_status: str | None = column("最新修订状态")
+    missing: list[str] = column("缺少的数据")
 
 
 class VerifyOut(BaseModel):
