@@ -7,6 +7,7 @@ monitoring engineer's general alarm table may replace it later; this one is kept
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -25,15 +26,17 @@ WATER_SILENT_AFTER_DAYS = 45
 KIND_ZH = {"heavy_pollution": "重度及以上污染", "below_target": "水质低于目标", "silent": "站点停止上报"}
 
 
-def scan(session: Session, first: dt.date, last: dt.date, *, as_of: dt.date | None = None) -> int:
+def scan(session: Session, first: dt.date, last: dt.date, *, as_of: dt.date | None = None,
+         codes: Collection[str] | None = None) -> int:
     """Record the alarms for data dated ``first``…``last``; ``as_of`` also checks for silence up to then.
 
-    Returns how many new alarms were recorded.
+    ``codes`` limits the scan to those stations (the HJ 212 writer passes the ones a batch changed, so a
+    batch does not re-read every station). Returns how many new alarms were recorded.
     """
     from ecer.services.environment_quality import station_days
 
     new = 0
-    air = data.stations(session, "air")
+    air = [s for s in data.stations(session, "air") if codes is None or s.code in codes]
     days = station_days(session, air, first, last)
     for station in air:
         for day, values in sorted(days.get(station.id, {}).items()):
@@ -51,7 +54,7 @@ def scan(session: Session, first: dt.date, last: dt.date, *, as_of: dt.date | No
                     message=f"{station.name} {day} 空气质量指数 {result.aqi}（{result.category.name_zh}），首要污染物 {primary}",
                     detail={"aqi": result.aqi, "category": result.category.name_zh, "primary_pollutants":
                             result.primary_pollutants, "iaqi": result.iaqi})
-    water = data.stations(session, "water")
+    water = [s for s in data.stations(session, "water") if codes is None or s.code in codes]
     start, end = dt.datetime.combine(first, dt.time()), dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
     by_id = {s.id: s for s in water}
     for station_id, when, values in data.water_samples(session, by_id, start, end):
@@ -70,7 +73,8 @@ def scan(session: Session, first: dt.date, last: dt.date, *, as_of: dt.date | No
                         f"（定类项目 {limiting}）",
                 detail={"water_class": result.water_class, "target_class": station.target_class,
                         "limiting_parameters": result.limiting_parameters})
-    new += _silence(session, [*air, *water], first, last, as_of)
+    if as_of is not None or first < last:  # within one day there is no gap to find
+        new += _silence(session, [*air, *water], first, last, as_of)
     return new
 
 

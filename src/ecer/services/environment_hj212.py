@@ -123,10 +123,11 @@ def ingest_packets(session: Session, packets: Iterable[Packet]) -> dict[str, Any
     air: list[HJ212AirRow] = []
     water: list[HJ212WaterRow] = []
     unknown: list[str] = []
+    by_mn = {s.mn: s for s in data.stations(session) if s.mn}  # one query per batch, not one per packet
     for packet in packets:
         if packet.st not in SYSTEM_OF or not packet.ok:
             continue
-        station = data.station_by_mn(session, packet.mn or "")
+        station = by_mn.get(packet.mn or "")
         if station is None:
             unknown.append(packet.mn or "")
             continue
@@ -136,7 +137,8 @@ def ingest_packets(session: Session, packets: Iterable[Packet]) -> dict[str, Any
     w_added, w_updated = data.add_water_rows(session, water, batch_id=None, source="hj212",
                                              flags_of=lambda r: r.flags)
     dates = [r.date for r in air] + [r.sampled_at.date() for r in water]
-    alarms = environment_alarms.scan(session, min(dates), max(dates)) if dates else 0
+    codes = {r.station for r in air} | {r.section for r in water}
+    alarms = environment_alarms.scan(session, min(dates), max(dates), codes=codes) if dates else 0
     return {"rows_added": a_added + w_added, "rows_updated": a_updated + w_updated, "unknown_mn": unknown,
             "alarms_added": alarms}
 

@@ -88,7 +88,8 @@ def add_air_rows(session: Session, rows: Sequence[Any], *, batch_id: int | None,
         (r.station_id, r.resolution, r.date, r.hour): r
         for r in session.scalars(select(AirReading).where(
             AirReading.station_id.in_({ids[r.station] for r in rows}),
-            AirReading.date >= first, AirReading.date <= last))
+            AirReading.date >= first, AirReading.date <= last,
+            AirReading.hour.in_({r.hour or 0 for r in rows})))  # an hourly upload reads its hour, not the day
     }
     added = updated = 0
     for row in rows:
