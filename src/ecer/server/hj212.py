@@ -5,8 +5,9 @@ Each connection feeds the bytes it reads to its own ``Framer`` and hands every f
 writer task takes everything waiting (up to ``batch_max`` packets), commits it in one transaction
 on a writer thread (``ecer.storage.ingest.BatchWriter``), and only then writes each packet's 9014
 acknowledgement. Ambient stations' hourly and daily uploads become station concentrations
-(``ecer.services.environment_hj212.ingest_packets``) inside that same transaction. When the queue is full a connection stops reading its socket, so TCP flow control
-slows the data logger down (back-pressure) instead of the server buffering without bound.
+(``ecer.services.environment_hj212.ingest_packets``) inside that same transaction. When the queue is
+full a connection stops reading its socket, so TCP flow control slows the data logger down
+(back-pressure) instead of the server buffering without bound.
 
 A clean shutdown (``stop``: SIGINT or SIGTERM under ``ecer monitor serve``) stops accepting and
 reading, lets the writer commit what is queued, sends those acknowledgements, then closes. Data

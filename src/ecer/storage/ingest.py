@@ -99,7 +99,7 @@ class BatchWriter:
         """Insert both kinds of rows (and what ``derive`` adds) in one transaction; returns once committed.
 
         Returns what ``derive`` returned. Should ``derive`` fail, its changes are rolled back to a savepoint
-        and logged, and the readings are still committed: the raw values are kept to derive again, and one
+        and logged, and the readings are still committed: the values stay in ``monitoring_readings``, and one
         bad station never holds up every source's acknowledgements.
         """
         if derive is not None:
