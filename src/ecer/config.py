@@ -16,6 +16,11 @@ def database_url() -> str:
     return f"sqlite:///{Path.cwd() / DEFAULT_DATABASE_FILE}"
 
 
+def log_url() -> str | None:
+    """``ECER_LOG_URL`` (``nats://host:port[,…]``): the durable log the scale tier writes to; None: no log."""
+    return os.environ.get("ECER_LOG_URL", "").strip() or None
+
+
 def current_user() -> str:
     """Who a CLI action is recorded as: ``ECER_USER`` or the login name."""
     return os.environ.get("ECER_USER") or os.environ.get("USER") or "cli"

@@ -28,7 +28,7 @@ def register(root: typer.Typer) -> None:
 
 
 def serve_gateway(log_url: str, host: str, port: int, idle_timeout: float, sources: Path | None,
-                  replicas: int = 1) -> None:
+                  replicas: int = 1, processes: int = 1) -> None:
     """Shared by ``ecer lake gateway`` and ``ecer monitor serve --log``."""
     import logging
 
@@ -45,8 +45,14 @@ def serve_gateway(log_url: str, host: str, port: int, idle_timeout: float, sourc
     def ready(sockets: list[tuple[str, int]]) -> None:
         console(stderr=True).print(f"HJ 212 网关已启动 {sockets}，写入 {log_url}", highlight=False)
 
-    stats = run_gateway(log_url, source_loader(url, sources), host=host, port=port, idle_timeout=idle_timeout,
-                        replicas=replicas, on_ready=ready)
+    if processes > 1:  # one port, SO_REUSEPORT: the kernel spreads the connections
+        from ecer.services.gateway_pool import run_gateways
+
+        stats = run_gateways(log_url, source_loader(url, sources), processes=processes, host=host, port=port,
+                             idle_timeout=idle_timeout, replicas=replicas, on_ready=ready)
+    else:
+        stats = run_gateway(log_url, source_loader(url, sources), host=host, port=port,
+                            idle_timeout=idle_timeout, replicas=replicas, on_ready=ready)
     console(stderr=True).print(f"已停止：{stats}", highlight=False)
 
 
@@ -58,9 +64,10 @@ def gateway(
     idle_timeout: Annotated[float, typer.Option("--idle-timeout", help="连接空闲超时（秒）")] = 600.0,
     sources: Annotated[Path | None, typer.Option("--sources", help="监控点清单 CSV（mn,pw,region）；缺省读数据库")] = None,
     replicas: Annotated[int, typer.Option("--replicas", help="新建日志流的副本数（集群为 3）")] = 1,
+    processes: Annotated[int, typer.Option("--processes", min=1, help="网关进程数（同一端口，SO_REUSEPORT 由内核分配连接）")] = 1,
 ) -> None:
     """HJ 212 网关：校验每个包，写入 JetStream（hj212.<地区>.<MN>），存储确认后才应答 9014。"""
-    serve_gateway(log_url, host, port, idle_timeout, sources, replicas)
+    serve_gateway(log_url, host, port, idle_timeout, sources, replicas, processes)
 
 
 @app.command("write")
@@ -95,7 +102,7 @@ def aggregate(
     no_store: Annotated[bool, typer.Option("--no-store", help="只计算，不写入数据库")] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """按地区、污染物、月份核算数据湖中的排放量和流量合计，写入 lake_emission_totals。"""
+    """按地区、污染物、月份核算数据湖中的排放量和流量合计，写入 lake_emission_totals；按地区、能源品种、月份合计计量能耗（吨标准煤），写入 lake_energy_totals。"""
     from ecer.scale.engines.accounting import DEFAULT_CODES
     from ecer.services.lake import aggregate as run
 
@@ -107,10 +114,15 @@ def aggregate(
         url = config.database_url()
         require_initialised(url)
     code_list = tuple(c.strip() for c in codes.split(",") if c.strip()) if codes else DEFAULT_CODES
-    totals = run(url, engine, path, year, code_list, master)
+    totals, energy = run(url, engine, path, year, code_list, master)
     rows = [t.as_dict() for t in totals]
+    energy_rows = [t.as_dict() for t in energy]
     if json_out:
-        print_json(rows)
-    else:
+        print_json(rows + energy_rows)  # energy rows carry "kind": "energy"
+        return
+    if rows:
         columns = ["year", "month", "region", "code", "mass_kg", "volume_m3", "readings", "outlets"]
         print_table(f"{year} 年数据湖核算（{engine}）", columns, [[r[c] for c in columns] for r in rows])
+    if energy_rows:
+        columns = ["year", "month", "region", "carrier", "unit", "amount", "tce", "meters", "units", "readings"]
+        print_table(f"{year} 年计量能耗（{engine}，当量值）", columns, [[r[c] for c in columns] for r in energy_rows])

@@ -7,6 +7,7 @@ Used by ``ecer lake …`` and ``ecer monitor serve --log``; the domain (accounti
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 import time
@@ -16,6 +17,7 @@ from typing import Any
 
 from ecer.domain.errors import EcerError
 from ecer.scale.engines.accounting import DEFAULT_CODES, Total
+from ecer.scale.engines.energy import EnergyTotal
 from ecer.scale.routing import SourceEntry
 
 ENGINES = ("duckdb", "spark")
@@ -33,15 +35,15 @@ def source_loader(url: str | None, sources_csv: Path | None) -> Callable[[], Map
 
     if sources_csv is not None:
         sources_from_csv(sources_csv)  # fail now on a bad file
-        return lambda: sources_from_csv(sources_csv)
+        return functools.partial(sources_from_csv, sources_csv)  # picklable: --processes spawns
     assert url is not None
-    return lambda: sources_from_database(url)
+    return functools.partial(sources_from_database, url)
 
 
 def run_gateway(log_url: str, loader: Callable[[], Mapping[str, SourceEntry]], *, host: str, port: int,
-                idle_timeout: float = 600.0, replicas: int = 1,
+                idle_timeout: float = 600.0, replicas: int = 1, reuse_port: bool = False, scan: bool = True,
                 on_ready: Callable[[list[tuple[str, int]]], None] | None = None) -> dict[str, Any]:
-    """Serve until SIGINT/SIGTERM; returns the gateway's counters."""
+    """Serve until SIGINT/SIGTERM; returns the gateway's counters and its CPU seconds while serving."""
     from ecer.scale.gateway import Gateway
     from ecer.scale.log.jetstream import JetStreamLog, StreamOptions
 
@@ -49,8 +51,10 @@ def run_gateway(log_url: str, loader: Callable[[], Mapping[str, SourceEntry]], *
         stop = asyncio.Event()
         _stop_on_signals(stop)
         journal = await JetStreamLog.connect(log_url, StreamOptions(replicas=replicas))
-        gateway = Gateway(journal, loader, host=host, port=port, idle_timeout=idle_timeout)
+        gateway = Gateway(journal, loader, host=host, port=port, idle_timeout=idle_timeout, reuse_port=reuse_port,
+                          scan=scan)
         await gateway.start()
+        cpu = time.process_time()
         if on_ready is not None:
             on_ready(gateway.sockets)
         try:
@@ -58,7 +62,7 @@ def run_gateway(log_url: str, loader: Callable[[], Mapping[str, SourceEntry]], *
         finally:
             await gateway.stop()
             await journal.close()
-        return gateway.stats.as_dict()
+        return {**gateway.stats.as_dict(), "cpu_seconds": round(time.process_time() - cpu, 3)}
 
     return asyncio.run(main())
 
@@ -66,6 +70,7 @@ def run_gateway(log_url: str, loader: Callable[[], Mapping[str, SourceEntry]], *
 def run_writer(log_url: str, lake: str, *, member: int = 0, members: int = 1, batch: int = 5000,
                flush_seconds: float = 5.0, drain: float | None = None) -> dict[str, Any]:
     """Write the lake until SIGINT/SIGTERM, or (``drain``) until nothing new came for that many seconds."""
+    from ecer.scale.lake.meter_writer import run_meter_writer
     from ecer.scale.lake.writer import WriterStats
     from ecer.scale.lake.writer import run_writer as loop_writer
     from ecer.scale.log.jetstream import JetStreamLog
@@ -77,13 +82,17 @@ def run_writer(log_url: str, lake: str, *, member: int = 0, members: int = 1, ba
         stop = asyncio.Event()
         _stop_on_signals(stop)
         journal = await JetStreamLog.connect(log_url)
-        stats = WriterStats()
-        try:
-            await loop_writer(journal, lake, member=member, members=members, batch=batch,
-                              flush_seconds=flush_seconds, idle_exit=drain, stop=stop, stats=stats)
+        stats, meters = WriterStats(), WriterStats()
+        try:  # HJ 212 packets and energy-meter readings, each by its own durable consumer
+            await asyncio.gather(
+                loop_writer(journal, lake, member=member, members=members, batch=batch,
+                            flush_seconds=flush_seconds, idle_exit=drain, stop=stop, stats=stats),
+                run_meter_writer(journal, lake, member=member, members=members, batch=batch,
+                                 flush_seconds=flush_seconds, idle_exit=drain, stop=stop, stats=meters))
         finally:
             await journal.close()
         return {"member": member, "members": members, **stats.as_dict(),
+                "meter_records": meters.records, "meter_rows": meters.rows, "meter_files": meters.files,
                 "seconds": round(time.monotonic() - stats.started, 3)}
 
     return asyncio.run(main())
@@ -112,14 +121,46 @@ def compute(engine: str, lake: str, year: int, codes: Sequence[str] = DEFAULT_CO
         raise EcerError("SCALE_ENGINE_FAILED", f"{engine}: {exc.__class__.__name__}: {str(exc)[:300]}") from exc
 
 
+def compute_energy(engine: str, lake: str, year: int, master: str = "local[*]") -> list[EnergyTotal]:
+    """Metered energy by region, carrier and month in the lake for ``year``; [] when it holds no meter files."""
+    if engine not in ENGINES:
+        raise EcerError("SCALE_ENGINE_UNKNOWN", engine)
+    from ecer.scale.lake.meter_writer import year_glob
+
+    if "://" not in lake and not any(Path(lake).glob(year_glob(".", year)[2:])):
+        return []
+    try:
+        if engine == "duckdb":
+            from ecer.scale.engines import duckdb_engine
+
+            return duckdb_engine.aggregate_energy(lake, year)
+        from ecer.scale.engines import spark_engine
+
+        return spark_engine.aggregate_energy(lake, year, master=master)
+    except EcerError:
+        raise
+    except Exception as exc:
+        raise EcerError("SCALE_ENGINE_FAILED", f"{engine}: {exc.__class__.__name__}: {str(exc)[:300]}") from exc
+
+
 def aggregate(url: str | None, engine: str, lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES,
-              master: str = "local[*]") -> list[Total]:
-    """Compute, and (with a database URL) replace the year's rows of ``lake_emission_totals``."""
-    totals = compute(engine, lake, year, codes, master)
+              master: str = "local[*]") -> tuple[list[Total], list[EnergyTotal]]:
+    """Compute emissions and metered energy; with a database URL, replace the year's rows of
+    ``lake_emission_totals`` and ``lake_energy_totals``. A lake holding only one kind computes that one."""
+    energy = compute_energy(engine, lake, year, master)
+    try:
+        totals = compute(engine, lake, year, codes, master)
+    except EcerError as exc:
+        if exc.code != "SCALE_LAKE_EMPTY" or not energy:
+            raise
+        totals = []
     if url is not None:
         from ecer.storage.db import session_scope
-        from ecer.storage.lake import replace_year
+        from ecer.storage.lake import replace_energy_year, replace_year
 
         with session_scope(url) as session:
-            replace_year(session, year, totals, engine=engine, lake=lake)
-    return totals
+            if totals:
+                replace_year(session, year, totals, engine=engine, lake=lake)
+            if energy:
+                replace_energy_year(session, year, energy, engine=engine, lake=lake)
+    return totals, energy

@@ -15,7 +15,7 @@ from ecer.domain.energy.conversion import carrier_code, coefficient
 from ecer.domain.errors import EcerError, Location, Problem
 from ecer.domain.units import parse_unit, quantity
 from ecer.storage import meter_data as store
-from ecer.storage.key_units import KeyUnit
+from ecer.storage.key_units import KeyUnit, Meter
 
 PERIODS = ("day", "month")
 
@@ -43,6 +43,15 @@ def upload_meters(session: Session, unit: KeyUnit, items: Sequence[dict[str, Any
 def upload_readings(session: Session, unit: KeyUnit, items: Sequence[dict[str, Any]],
                     token_id: int | None = None) -> dict[str, Any]:
     """Collected data upload: all readings checked first (meter known, period, unit of the meter's dimension)."""
+    meters, incoming = check_readings(session, unit, items)
+    result = store.ingest(session, unit.id, incoming, meters, token_id)
+    return {"received": result.received, "stored": result.stored, "duplicates": result.duplicates,
+            "conflicts": [{**c, "code": "READING_CONFLICT"} for c in result.conflicts]}
+
+
+def check_readings(session: Session, unit: KeyUnit, items: Sequence[dict[str, Any]]
+                   ) -> tuple[dict[str, Meter], list[store.IncomingReading]]:
+    """The unit's meters and the readings in their meters' units; raises with every problem of the batch."""
     meters = store.meters_of(session, unit.id)
     problems: list[Problem] = []
     incoming = []
@@ -71,9 +80,7 @@ def upload_readings(session: Session, unit: KeyUnit, items: Sequence[dict[str, A
         incoming.append(store.IncomingReading(meter.code, at.replace(tzinfo=None), item["period"], value))
     if problems:
         raise EcerError(problems)
-    result = store.ingest(session, unit.id, incoming, meters, token_id)
-    return {"received": result.received, "stored": result.stored, "duplicates": result.duplicates,
-            "conflicts": [{**c, "code": "READING_CONFLICT"} for c in result.conflicts]}
+    return meters, incoming
 
 
 def _where(n: int, item: dict[str, Any]) -> Location:

@@ -1,4 +1,4 @@
-"""Totals the lake accounting writes back (issue 9 §3): ``lake_emission_totals``.
+"""Totals the lake accounting writes back (issue 9 §3): ``lake_emission_totals``, ``lake_energy_totals``.
 
 The single-node emission-amount tables of the monitoring capability had not landed when the
 scale tier was built, so the engines write here: one row per year, month, region and code, the
@@ -54,3 +54,43 @@ def replace_year(session: Session, year: int, totals: Iterable[object], *, engin
 def totals_for(session: Session, year: int) -> list[LakeEmissionTotal]:
     return list(session.scalars(select(LakeEmissionTotal).where(LakeEmissionTotal.year == year)
                                 .order_by(LakeEmissionTotal.region, LakeEmissionTotal.month, LakeEmissionTotal.code)))
+
+
+class LakeEnergyTotal(Base):
+    """Metered energy of one region-month and carrier: amount [carrier's GB/T 2589 unit] and tce (当量值)."""
+
+    __tablename__ = "lake_energy_totals"
+    __table_args__ = (UniqueConstraint("year", "month", "region", "carrier", name="uq_lake_energy_totals_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    region: Mapped[str] = mapped_column(String(100))
+    carrier: Mapped[str] = mapped_column(String(40))  # GB/T 2589-2020 carrier code
+    unit: Mapped[str] = mapped_column(String(20))  # the carrier's Table A.1 unit
+    amount: Mapped[Decimal] = mapped_column(ExactDecimal())
+    tce: Mapped[Decimal] = mapped_column(ExactDecimal())
+    meters: Mapped[int] = mapped_column(Integer)
+    units: Mapped[int] = mapped_column(Integer)
+    readings: Mapped[int] = mapped_column(Integer)
+    engine: Mapped[str] = mapped_column(String(20))  # duckdb | spark
+    lake: Mapped[str] = mapped_column(String(500))
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def replace_energy_year(session: Session, year: int, totals: Iterable[object], *, engine: str, lake: str) -> int:
+    """Replace the year's metered-energy rows with ``totals`` (``EnergyTotal`` objects); returns the count."""
+    session.execute(delete(LakeEnergyTotal).where(LakeEnergyTotal.year == year))
+    count = 0
+    for t in totals:
+        session.add(LakeEnergyTotal(
+            year=t.year, month=t.month, region=t.region, carrier=t.carrier, unit=t.unit,  # type: ignore[attr-defined]
+            amount=t.amount, tce=t.tce, meters=t.meters, units=t.units,  # type: ignore[attr-defined]
+            readings=t.readings, engine=engine, lake=lake))  # type: ignore[attr-defined]
+        count += 1
+    return count
+
+
+def energy_totals_for(session: Session, year: int) -> list[LakeEnergyTotal]:
+    return list(session.scalars(select(LakeEnergyTotal).where(LakeEnergyTotal.year == year)
+                                .order_by(LakeEnergyTotal.region, LakeEnergyTotal.month, LakeEnergyTotal.carrier)))

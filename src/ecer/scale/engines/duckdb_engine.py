@@ -6,7 +6,10 @@ from collections.abc import Sequence
 
 from ecer.scale import require
 from ecer.scale.engines.accounting import DEFAULT_CODES, Total, accounting_sql, combine
+from ecer.scale.engines.energy import EnergyTotal, energy_sql
+from ecer.scale.engines.energy import combine as combine_energy
 from ecer.scale.lake.layout import year_glob
+from ecer.scale.lake.meter_writer import year_glob as meter_glob
 
 
 def aggregate(lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *, threads: int | None = None,
@@ -22,5 +25,17 @@ def aggregate(lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *, thr
         pattern = year_glob(lake, year).replace("'", "''")
         relation = f"read_parquet('{pattern}', hive_partitioning = false)"
         return combine(con.execute(accounting_sql(year, codes, relation, collapse_keys=collapse_keys)).fetchall())
+    finally:
+        con.close()
+
+
+def aggregate_energy(lake: str, year: int) -> list[EnergyTotal]:
+    """Metered energy by region, carrier and month from the lake's meter files (``engines.energy``)."""
+    duckdb = require("duckdb")
+    con = duckdb.connect(":memory:")
+    try:
+        pattern = meter_glob(lake, year).replace("'", "''")
+        relation = f"read_parquet('{pattern}', hive_partitioning = false)"
+        return combine_energy(con.execute(energy_sql(year, relation)).fetchall())
     finally:
         con.close()

@@ -14,6 +14,8 @@ from typing import Any
 
 from ecer.scale import require
 from ecer.scale.engines.accounting import DEFAULT_CODES, Total, accounting_sql, combine
+from ecer.scale.engines.energy import EnergyTotal, energy_sql
+from ecer.scale.engines.energy import combine as combine_energy
 
 
 @contextmanager
@@ -56,3 +58,16 @@ def aggregate_with(spark: Any, lake: str, year: int, codes: Sequence[str] = DEFA
 def aggregate(lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *, master: str = "local[*]") -> list[Total]:
     with session(master) as spark:
         return aggregate_with(spark, lake, year, codes)
+
+
+def aggregate_energy_with(spark: Any, lake: str, year: int) -> list[EnergyTotal]:
+    """Metered energy by region, carrier and month from the lake's meter files (``engines.energy``)."""
+    path = f"{lake.rstrip('/')}/meters/month={int(year):04d}-*"
+    frame = spark.read.option("recursiveFileLookup", "true").option("pathGlobFilter", "*.parquet").parquet(path)
+    frame.createOrReplaceTempView("meter_readings")
+    return combine_energy(tuple(row) for row in spark.sql(energy_sql(year, "meter_readings")).collect())
+
+
+def aggregate_energy(lake: str, year: int, *, master: str = "local[*]") -> list[EnergyTotal]:
+    with session(master) as spark:
+        return aggregate_energy_with(spark, lake, year)

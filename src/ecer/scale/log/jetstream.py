@@ -1,7 +1,9 @@
 """The ``Log`` on NATS JetStream: one file-backed stream, durable pull consumers.
 
 * Stream ``HJ212`` holds subjects ``hj212.<region>.<MN>`` (accepted packets, raw bytes as received)
-  and ``hj212q.<reason>`` (refused packets, kept for the quarantine). Its duplicate window drops a
+  and ``hj212q.<reason>`` (refused packets, kept for the quarantine), and ``meter.<region>.<credit
+  code>`` (energy-meter readings, ``ecer.scale.meters``; id ``credit|meter|period|at``). A stream
+  created before a subject was added gets it on the next connect. Its duplicate window drops a
   second message with the same ``Nats-Msg-Id`` (``MN|CN|DataTime|PNO``), so a device that sends a
   packet again, or a gateway that retries after a lost PubAck, stores it once.
 * ``publish`` waits for the PubAck; in a cluster that is after the stream's replicas agreed. While
@@ -34,7 +36,7 @@ from ecer.scale import require
 from ecer.scale.log.base import Record, Stored, check_servers
 
 STREAM = "HJ212"
-SUBJECTS = ["hj212.>", "hj212q.>"]
+SUBJECTS = ["hj212.>", "hj212q.>", "meter.>"]  # meter.<region>.<credit code>: energy-meter readings
 T = TypeVar("T")
 ACCEPTED = "hj212.>"  # what the lake writers read
 DEDUP_WINDOW = 120.0  # s: a retransmission later than this is stored again (the lake dedupes by key)
@@ -102,9 +104,14 @@ class JetStreamLog:
 
         async def find_or_create() -> None:
             try:
-                await self.js.stream_info(STREAM)
+                info = await self.js.stream_info(STREAM)
             except errors.NotFoundError:
                 await self.js.add_stream(config)
+                return
+            have = list(info.config.subjects or [])
+            if missing := [s for s in SUBJECTS if s not in have]:  # created by an older version
+                info.config.subjects = have + missing
+                await self.js.update_stream(info.config)
 
         await self._during_elections(find_or_create)
 

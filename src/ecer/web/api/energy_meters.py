@@ -5,6 +5,7 @@ Modelled on the national key-unit online monitoring platform's three upload oper
 (``POST /data``). Every request carries a bearer token scoped to one unit and names that unit's
 credit code; batches are JSON; units are explicit on every meter and reading; readings are
 idempotent per (unit, meter, timestamp): a repeat is counted, a different value is a conflict.
+With a log configured (``ECER_LOG_URL``) readings go to JetStream instead (``services.meter_log``).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from ecer.services import meter_data
+from ecer.services import meter_data, meter_log
 from ecer.storage.key_units import KeyUnit
 from ecer.web.deps import SessionDep
 from ecer.web.tokens import TokenDep, check_scope
@@ -80,11 +81,16 @@ def upload_meters(body: MeterBatch, scope: TokenDep, session: SessionDep) -> dic
 
 
 @router.post("/data", summary="采集数据上传")
-def upload_data(body: ReadingBatch, scope: TokenDep, session: SessionDep) -> dict[str, Any]:
+def upload_data(body: ReadingBatch, scope: TokenDep, session: SessionDep, request: Request) -> dict[str, Any]:
     check_scope(scope, body.credit_code)
     unit = session.get(KeyUnit, scope.unit_id)
     assert unit is not None
-    result = meter_data.upload_readings(session, unit, [r.model_dump() for r in body.readings], scope.token_id)
+    items = [r.model_dump() for r in body.readings]
+    log = meter_log.journal(getattr(request.app.state, "log_url", None))
+    if log is None:  # single node: into the database
+        result = meter_data.upload_readings(session, unit, items, scope.token_id)
+    else:  # scale tier: answered once JetStream stored every reading
+        result = meter_log.publish_readings(log, session, unit, items)
     result["conflicts"] = [{**c, "at": c["at"].isoformat(), "value": str(c["value"]),
                             "stored_value": str(c["stored_value"])} for c in result["conflicts"]]
     return result
