@@ -191,3 +191,17 @@ def test_a_station_that_cannot_be_derived_holds_up_nobody(stations_db, tmp_path)
         derived = session.scalar(select(func.count()).select_from(AirReading)) + session.scalar(
             select(func.count()).select_from(WaterSample))
     assert stored == {AIR_MN, WASTEWATER_MN} and derived == 0
+
+
+def test_a_captured_station_stream_loaded_from_a_file_gives_the_same_rows(stations_db, tmp_path) -> None:
+    """``ecer monitor ingest FILE`` (a data logger's saved packets) derives station hours as the server does."""
+    path = tmp_path / "station.txt"
+    path.write_bytes(b"".join(upload("22", "2061", AIR_MN, AIR_HOUR, dt.datetime(2024, 6, 2, h, tzinfo=CST))
+                              for h in range(24)))
+    result = run_cli("monitor", "ingest", str(path), "--json", env=env(stations_db))
+    assert result.exit_code == 0, result.stderr
+    with session_scope(stations_db) as session:
+        hours = [r.hour for r in session.scalars(select(AirReading).order_by(AirReading.hour))]
+        calendar = page_data(session, active_plan(session), 2024)["daily_aqi"]["A1"]
+    assert hours == list(range(24))
+    assert [d["aqi"] for d in calendar if d["date"] == DAY] == [210]

@@ -317,6 +317,7 @@ def ingest_stream(url: str, data: bytes, *, peer: str = "file", batch: int = 500
     """
     from ecer.protocol.hj212.framer import Frame, Framer
     from ecer.server.exchanges import Conversation, SourceInfo
+    from ecer.services.environment_hj212 import ingest_packets
     from ecer.storage.ingest import BatchWriter, registered_sources
 
     known = {s.mn: SourceInfo(mn=s.mn, pw=s.pw, kind=s.kind, st=s.st, accepted=frozenset(s.accepted_deviations or ()),
@@ -329,8 +330,19 @@ def ingest_stream(url: str, data: bytes, *, peer: str = "file", batch: int = 500
     writer = BatchWriter(url)
     rows: list[tuple[object, ...]] = []
     refused: list[tuple[object, ...]] = []
+    ambient: list[Any] = []
     counts = {"frames": 0, "readings": 0, "quarantined": 0}
     received = dt.datetime.now(dt.UTC)
+
+    def flush() -> None:
+        packets = list(ambient)  # ambient stations' uploads become station concentrations in the same transaction
+        writer.write(rows, refused, (lambda session: ingest_packets(session, packets)) if packets else None)
+        counts["readings"] += len(rows)
+        counts["quarantined"] += len(refused)
+        rows.clear()
+        refused.clear()
+        ambient.clear()
+
     for event in cutter.events():
         if not isinstance(event, Frame):
             continue
@@ -339,14 +351,11 @@ def ingest_stream(url: str, data: bytes, *, peer: str = "file", batch: int = 500
         rows.extend(outcome.rows)
         if outcome.quarantine is not None:
             refused.append((received, peer, *outcome.quarantine))
+        if outcome.ambient is not None:
+            ambient.append(outcome.ambient)
         if len(rows) >= batch:
-            writer.write(rows, refused)
-            counts["readings"] += len(rows)
-            counts["quarantined"] += len(refused)
-            rows, refused = [], []
-    writer.write(rows, refused)
-    counts["readings"] += len(rows)
-    counts["quarantined"] += len(refused)
+            flush()
+    flush()
     return counts
 
 
