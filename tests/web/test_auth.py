@@ -1,4 +1,4 @@
-"""Login, sessions, CSRF, throttling, password rules, and the app-level guard on every route."""
+"""Login, sessions, CSRF, throttling and password rules (every route's guard: test_scope_matrix.py)."""
 
 from __future__ import annotations
 
@@ -7,35 +7,7 @@ import re
 import pytest
 
 from ecer.domain.errors import EcerError
-from tests.web.conftest import PASSWORD, anonymous, app_routes, login
-
-PUBLIC_PATHS = {"/api/docs", "/api/openapi.json", "/api/v1/health", "/login", "/logout"}
-# Routers with their own credentials (PUBLIC = True in the module): gateway tokens of issue 4.
-OWN_AUTH_PREFIXES = ("/api/v1/energy/",)
-
-
-def _concrete(path: str) -> str:
-    return re.sub(r"\{[^}]+\}", "1", path)
-
-
-def test_every_route_refuses_anonymous_requests(sqlite_web_db):
-    """Walk the app's routes: the API answers 401 with the stable code, pages redirect to the login page."""
-    client = anonymous(sqlite_web_db)
-    checked = 0
-    for method, path in app_routes(client.app):
-        if path in PUBLIC_PATHS or path.startswith("/static"):
-            continue
-        response = client.request(method, _concrete(path), follow_redirects=False)
-        checked += 1
-        if path.startswith("/api/"):
-            assert response.status_code == 401, (method, path)
-            body = response.json()
-            code = body.get("code") or body.get("detail", {}).get("code")
-            assert code == ("TOKEN_INVALID" if path.startswith(OWN_AUTH_PREFIXES) else "AUTH_REQUIRED"), path
-        else:
-            assert response.status_code == 303, (method, path)
-            assert response.headers["location"].startswith("/login?next=")
-    assert checked > 20
+from tests.web.conftest import PASSWORD, anonymous, login
 
 
 def test_public_paths_answer_without_login(sqlite_web_db):
