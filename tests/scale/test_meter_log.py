@@ -128,7 +128,7 @@ def test_log_path_is_durable_and_its_lake_totals_equal_the_database_path(units, 
         assert (again.json()["stored"], again.json()["duplicates"]) == (0, len(readings))  # dedup window
     # a copy with another value re-sent after the deduplication window: the lake keeps the first
     credit, meters, *_ = made[0]
-    meter, carrier, unit = meters[0]
+    meter, carrier, unit = meters[1]  # daily readings only (the first meter's April monthly reading wins)
     late = MeterMessage(credit, "磐石市", meter, coefficient(carrier).carrier, unit, "day", dt.datetime(YEAR, 4, 2),
                         Decimal("99999"))
     journal = meter_log.journal(nats_url)
