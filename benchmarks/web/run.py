@@ -1,19 +1,24 @@
 """Web benchmark: the home page and the main API calls under concurrent load, on SQLite and PostgreSQL.
 
-    .venv/bin/python benchmarks/web/run.py [--requests 400] [--concurrency 50] [--scale 100] [--backends sqlite,postgresql]
+    .venv/bin/python benchmarks/web/run.py [--requests 300] [--concurrency 50] [--scale 100] [--workers N]
+        [--seconds 20] [--backends sqlite,postgresql] [--json]
 
-For each backend: a fresh database with the demo data, its statistics revisions multiplied ``--scale``
-times (identical copies, so every figure is unchanged and the accounting reads ``scale`` × the rows),
-one ``ecer serve`` process on a free 127.0.0.1 port, and ``--concurrency`` logged-in clients sending
-``--requests`` requests per endpoint. Prints requests/s, p50 and p99 latency per endpoint; the
-baseline, measured in the same run, is ``/api/v1/health`` (no database work beyond the schema check).
-Goal (issue 6): p99 under 200 ms at 50 concurrent users. Only loopback traffic; bounded in count.
+For each backend: a fresh database with ``ecer demo-data``, then its key units (with products, monthly
+reports, unit budgets and two-high projects), monitored sources (with pollutants, readings and alarms)
+and statistics revisions copied until there are ``--scale`` times the demo's rows. The copies are
+bulk ``INSERT … SELECT`` statements with shifted ids and suffixed unique keys (credit code, MN), so
+they take seconds, not an importer run. Then, per endpoint, one ``ecer serve --workers N`` on a free
+127.0.0.1 port and ``--concurrency`` logged-in clients sending ``--requests`` requests (or as many as
+fit in ``--seconds``). Prints requests/s, p50 and p99 per endpoint against the goal (issue 6: p99 under
+200 ms at 50 concurrent users); ``--json`` prints the same as JSON. The same-run baseline is
+``/api/v1/health`` (no database work beyond the schema check). Only loopback traffic; bounded in count.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import socket
@@ -23,6 +28,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
@@ -31,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 PG_ADMIN = os.environ.get("ECER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "Load-test-2024"
+GOAL_P99_MS = 200.0
+FIRST_MN = "DE0000A8900016F000000000"  # the demo's first source (ecer.demo.monitoring)
 ENDPOINTS = [
     ("baseline /api/v1/health", "/api/v1/health"),
     ("home page /", "/"),
@@ -39,10 +47,59 @@ ENDPOINTS = [
     ("/api/v1/statistics?region=永吉县", "/api/v1/statistics?region=%E6%B0%B8%E5%90%89%E5%8E%BF"),
     ("/api/v1/regions/永吉县", "/api/v1/regions/%E6%B0%B8%E5%90%89%E5%8E%BF"),
     ("/api/v1/indicators", "/api/v1/indicators"),
+    ("/api/v1/units (page of 50)", "/api/v1/units?page_size=50"),
+    ("/api/v1/twohigh", "/api/v1/twohigh"),
+    ("/api/v1/budgets (page of 50)", "/api/v1/budgets?page_size=50"),
+    ("/api/v1/monitoring/sources (page of 50)", "/api/v1/monitoring/sources?page_size=50"),
+    ("/api/v1/monitoring/readings?mn=… (50)", f"/api/v1/monitoring/readings?mn={FIRST_MN}&page_size=50"),
+    ("/api/v1/monitoring/alarms (page of 50)", "/api/v1/monitoring/alarms?page_size=50"),
 ]
 
 
-def prepare(url: str, scale: int, folder: Path) -> int:
+def _copy(conn: sa.Connection, table: str, k: int, strides: dict[str, int], where: str = "",
+          **exprs: str) -> None:
+    """Copy ``table``'s demo rows once more as copy ``k``: id shifted by ``k`` strides, other columns
+    as ``exprs`` say (SQL shared by SQLite and PostgreSQL), the rest unchanged."""
+    columns = [c["name"] for c in sa.inspect(conn).get_columns(table)]
+    quoted = [f'"{c}"' for c in columns]
+    values = [exprs.get(c, f"id + {k * strides[table]}" if c == "id" else f'"{c}"') for c in columns]
+    conn.execute(sa.text(f'insert into {table} ({", ".join(quoted)}) select {", ".join(values)} from {table} '
+                         f"where id < {strides[table]} {where}"))
+
+
+def scale_up(conn: sa.Connection, scale: int) -> dict[str, int]:
+    """Copy the demo's key units, sources, readings and statistics until there are ``scale`` × the rows."""
+    tables = ["key_units", "key_unit_products", "energy_report_revisions", "energy_report_lines",
+              "energy_budgets", "two_high_projects", "monitoring_sources", "monitoring_source_pollutants",
+              "monitoring_readings", "monitoring_alarms", "statistics_revisions"]
+    strides = {t: (conn.execute(sa.text(f"select max(id) from {t}")).scalar_one() or 0) + 1 for t in tables}
+    shift = {t: lambda col, k, t=t: f"{col} + {k * strides[t]}" for t in tables}
+    for k in range(1, scale):
+        tag = f"{k:02d}" if scale <= 100 else f"{k:04d}"
+        _copy(conn, "key_units", k, strides, credit_code=f"substr(credit_code, 1, {16 - len(tag)}) || '{tag}' || "
+              "substr(credit_code, 17, 2)", name=f"name || ' {tag}'")
+        _copy(conn, "key_unit_products", k, strides, unit_id=shift["key_units"]("unit_id", k))
+        _copy(conn, "energy_report_revisions", k, strides, unit_id=shift["key_units"]("unit_id", k))
+        _copy(conn, "energy_report_lines", k, strides,
+              revision_id=shift["energy_report_revisions"]("revision_id", k))
+        _copy(conn, "energy_budgets", k, strides, "and unit_id is not null", key=f"key || '#{tag}'",
+              unit_id=shift["key_units"]("unit_id", k))
+        _copy(conn, "two_high_projects", k, strides, name=f"name || ' {tag}'",
+              unit_id=shift["key_units"]("unit_id", k))
+        mn = f"substr(mn, 1, {20 - len(tag)}) || '{tag}' || substr(mn, 21, 4)"
+        _copy(conn, "monitoring_sources", k, strides, mn=mn)
+        _copy(conn, "monitoring_source_pollutants", k, strides,
+              source_id=shift["monitoring_sources"]("source_id", k))
+        _copy(conn, "monitoring_readings", k, strides, mn=mn)
+        _copy(conn, "monitoring_alarms", k, strides, mn=mn)
+        _copy(conn, "statistics_revisions", k, strides, "and batch_id is not null")  # identical figures
+    if conn.dialect.name == "postgresql":
+        for t in tables:
+            conn.execute(sa.text(f"select setval(pg_get_serial_sequence('{t}', 'id'), (select max(id) from {t}))"))
+    return {t: conn.execute(sa.text(f"select count(*) from {t}")).scalar_one() for t in tables}
+
+
+def prepare(url: str, scale: int, folder: Path) -> tuple[dict[str, int], float]:
     env = {**os.environ, "ECER_DATABASE_URL": url}
     subprocess.run([BIN / "ecer", "init"], env=env, check=True, capture_output=True)
     subprocess.run([BIN / "ecer", "demo-data", "--out", str(folder / "wb")], env=env, check=True, capture_output=True)
@@ -52,16 +109,14 @@ def prepare(url: str, scale: int, folder: Path) -> int:
     with session_scope(url) as session:
         create_user(session, username="bench", password=PASSWORD, role="city", actor="benchmark")
     engine = engine_for(url)
+    started = time.perf_counter()
     with engine.begin() as conn:
-        columns = [c for c in sa.inspect(conn).get_columns("statistics_revisions") if c["name"] != "id"]
-        names = ", ".join(c["name"] for c in columns)
-        for _ in range(scale - 1):
-            conn.execute(sa.text(f"insert into statistics_revisions ({names}) "
-                                 f"select {names} from statistics_revisions where batch_id is not null "
-                                 f"and id <= (select min(id) + 279 from statistics_revisions)"))
-        rows = conn.execute(sa.text("select count(*) from statistics_revisions")).scalar_one()
+        counts = scale_up(conn, scale)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("analyze"))
     engine.dispose()
-    return rows
+    return counts, time.perf_counter() - started
 
 
 def free_port() -> int:
@@ -77,22 +132,23 @@ async def login(client: httpx.AsyncClient) -> None:
     assert done.status_code in (200, 303), done.status_code
 
 
-async def load(base: str, path: str, requests: int, concurrency: int, cookies: httpx.Cookies) -> tuple[float, list[float], int]:
+async def load(base: str, path: str, requests: int, concurrency: int, cookies: httpx.Cookies,
+               seconds: float) -> tuple[float, list[float], int]:
+    """``requests`` GETs from ``concurrency`` clients; no new request starts after ``seconds``."""
     latencies: list[float] = []
     errors = 0
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(requests):
-        queue.put_nowait(i)
+    remaining = requests
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    headers = {"Accept-Encoding": "gzip"}
 
-    async with httpx.AsyncClient(base_url=base, cookies=cookies, limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=base, cookies=cookies, limits=limits, timeout=120,
+                                 headers=headers) as client:
+        started = time.perf_counter()
+
         async def worker() -> None:
-            nonlocal errors
-            while True:
-                try:
-                    queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
+            nonlocal errors, remaining
+            while remaining > 0 and time.perf_counter() - started < seconds:
+                remaining -= 1
                 start = time.perf_counter()
                 try:
                     response = await client.get(path)
@@ -101,10 +157,9 @@ async def load(base: str, path: str, requests: int, concurrency: int, cookies: h
                     errors += 1
                 latencies.append(time.perf_counter() - start)
 
-        started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return requests / elapsed, latencies, errors
+    return len(latencies) / elapsed, latencies, errors
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -112,38 +167,35 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def measure(base: str, label: str, path: str, requests: int, concurrency: int) -> None:
+async def measure(base: str, path: str, args: argparse.Namespace) -> dict[str, Any]:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         await login(client)
         cookies = client.cookies
-    await load(base, path, min(50, requests), min(10, concurrency), cookies)  # warm-up
-    rate, latencies, errors = await load(base, path, requests, concurrency, cookies)
-    print(f"  {label:38s} {rate:8.1f} req/s   p50 {percentile(latencies, .5) * 1000:7.1f} ms   "
-          f"p99 {percentile(latencies, .99) * 1000:7.1f} ms   errors {errors}", flush=True)
+    await load(base, path, min(50, args.requests), min(10, args.concurrency), cookies, args.seconds)  # warm-up
+    rate, latencies, errors = await load(base, path, args.requests, args.concurrency, cookies, args.seconds)
+    p99 = percentile(latencies, .99) * 1000
+    return {"requests": len(latencies), "requests_per_s": round(rate, 1),
+            "p50_ms": round(percentile(latencies, .5) * 1000, 1), "p99_ms": round(p99, 1), "errors": errors,
+            "goal_met": p99 < GOAL_P99_MS and errors == 0}
 
 
-def run_backend(name: str, url: str, args: argparse.Namespace, folder: Path) -> None:
-    rows = prepare(url, args.scale, folder)
-    print(f"{name}: {rows} statistics revisions ({args.scale} × demo), {args.requests} requests per endpoint, "
-          f"{args.concurrency} concurrent clients, one uvicorn worker (restarted for each endpoint)", flush=True)
-    for label, path in ENDPOINTS:
-        serve_and_measure(url, label, path, args, folder)
-
-
-def serve_and_measure(url: str, label: str, path: str, args: argparse.Namespace, folder: Path) -> None:
+def serve_and_measure(url: str, path: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     port = free_port()
     env = {**os.environ, "ECER_DATABASE_URL": url}
     log = (folder / f"serve-{port}.log").open("w")
-    server = subprocess.Popen([BIN / "ecer", "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
+    command = [BIN / "ecer", "serve", "--port", str(port)]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(200):
             try:
                 if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        asyncio.run(measure(base, label, path, args.requests, args.concurrency))
+        return asyncio.run(measure(base, path, args))
     finally:
         server.terminate()
         try:
@@ -153,36 +205,71 @@ def serve_and_measure(url: str, label: str, path: str, args: argparse.Namespace,
         log.close()
         tail = (folder / f"serve-{port}.log").read_text(errors="replace").strip().splitlines()[-5:]
         if any("Error" in line for line in tail):
-            print("  server log:", *tail, sep="\n    ")
+            print("  server log:", *tail, sep="\n    ", file=sys.stderr)
+
+
+def run_backend(name: str, url: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    counts, seconds = prepare(url, args.scale, folder)
+    print(f"{name}: {args.scale} × demo built in {seconds:.1f} s — "
+          + ", ".join(f"{t} {n}" for t, n in counts.items()), file=sys.stderr, flush=True)
+    results = []
+    for label, path in ENDPOINTS:
+        result = {"endpoint": label, "path": path, **serve_and_measure(url, path, args, folder)}
+        print(f"  {label:42s} {result['requests_per_s']:7.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
+              f"p99 {result['p99_ms']:7.1f} ms  {'ok' if result['goal_met'] else 'OVER'}", file=sys.stderr, flush=True)
+        results.append(result)
+    return {"backend": name, "rows": counts, "build_seconds": round(seconds, 1), "endpoints": results}
+
+
+def table(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
+    lines = [f"{args.concurrency} concurrent clients, up to {args.requests} requests or {args.seconds:g} s per "
+             f"endpoint, ecer serve --workers {args.workers or 'default'}, {args.scale} × demo; goal p99 < "
+             f"{GOAL_P99_MS:g} ms", "",
+             "| backend | endpoint | req/s | p50 ms | p99 ms | errors | goal |", "|---|---|---:|---:|---:|---:|---|"]
+    for run in runs:
+        for r in run["endpoints"]:
+            lines.append(f"| {run['backend']} | {r['endpoint']} | {r['requests_per_s']:.1f} | {r['p50_ms']:.1f} | "
+                         f"{r['p99_ms']:.1f} | {r['errors']} | {'met' if r['goal_met'] else 'missed'} |")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=0, help="ecer serve --workers (0: its default)")
+    parser.add_argument("--seconds", type=float, default=20, help="stop starting requests after this long")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--only", default="", help="comma-separated texts: measure only endpoints whose label "
+                        "contains one of them (and the baseline)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
+    if args.only:
+        wanted = args.only.split(",")
+        ENDPOINTS[:] = [e for e in ENDPOINTS if e[0].startswith("baseline") or any(w in e[0] for w in wanted)]
+    runs = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for backend in args.backends.split(","):
             if backend == "sqlite":
-                run_backend("SQLite", f"sqlite:///{folder / 'bench.sqlite3'}", args, folder)
-            else:
-                name = f"ecer_bench_{uuid.uuid4().hex[:8]}"
-                admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-                try:
-                    with admin.connect() as conn:
-                        conn.execute(sa.text(f'create database "{name}"'))
-                except sa.exc.OperationalError as exc:
-                    print(f"PostgreSQL skipped: {exc.__class__.__name__}", file=sys.stderr)
-                    continue
-                try:
-                    run_backend("PostgreSQL", PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", args, folder)
-                finally:
-                    with admin.connect() as conn:
-                        conn.execute(sa.text(f'drop database if exists "{name}" with (force)'))
-                    admin.dispose()
+                runs.append(run_backend("SQLite", f"sqlite:///{folder / 'bench.sqlite3'}", args, folder))
+                continue
+            name = f"ecer_bench_{uuid.uuid4().hex[:8]}"
+            admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+            try:
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f'create database "{name}"'))
+            except sa.exc.OperationalError as exc:
+                print(f"PostgreSQL skipped: {exc.__class__.__name__}", file=sys.stderr)
+                continue
+            try:
+                runs.append(run_backend("PostgreSQL", PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", args, folder))
+            finally:
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f'drop database if exists "{name}" with (force)'))
+                admin.dispose()
+    print(json.dumps(runs, ensure_ascii=False, indent=1) if args.json else table(runs, args))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ import typer
 def serve(
     host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    workers: Annotated[int | None, typer.Option("--workers", help="工作进程数（默认：CPU 核数，最多 4）")] = None,
 ) -> None:
     """启动 Web 应用（REST API 与页面）；若尚无用户，先创建系统管理员并显示一次随机密码。"""
     import uvicorn
@@ -26,7 +28,18 @@ def serve(
     if password is not None:
         print_new_password("admin", password)
     console().print(f"ECER 已启动：http://{host}:{port}/ （API 文档 /api/docs；Ctrl-C 停止）", highlight=False)
-    uvicorn.run(create_app(url), host=host, port=port, log_level="warning")
+    workers = workers or default_workers()
+    if workers == 1:
+        uvicorn.run(create_app(url), host=host, port=port, log_level="warning")
+    else:  # each worker process builds the app from ECER_DATABASE_URL
+        os.environ["ECER_DATABASE_URL"] = url
+        uvicorn.run("ecer.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+
+
+def default_workers() -> int:
+    """One process per core, at most 4: requests are CPU-bound Python (one core per process)."""
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
 def register(app: typer.Typer) -> None:

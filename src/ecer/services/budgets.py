@@ -85,14 +85,15 @@ def status_rows(session: Session, year: int, region: str | None = None) -> list[
     from ecer.storage.key_units import KeyUnit
 
     rows: list[dict[str, Any]] = []
-    for record in store.budgets(session, year, None, region):
+    records = store.budgets(session, year, None, region)
+    months_of = approved_months(session, [r.unit_id for r in records if r.unit_id is not None])  # one query
+    for record in records:
         if record.scope == "region":
             rows.append(region_status(session, record.region, year))
         elif record.scope == "unit" and record.unit_id is not None:
             unit = session.get(KeyUnit, record.unit_id)
             assert unit is not None
-            months = approved_months(session, [unit.id]).get(unit.id, {})
-            status = budget_of_unit(session, unit, year, months) or {}
+            status = budget_of_unit(session, unit, year, months_of.get(unit.id, {})) or {}
             rows.append({"scope": "unit", "region": unit.region, "credit_code": unit.credit_code,
                          "name": unit.name, **status})
         else:

@@ -96,11 +96,18 @@ def _latest_approved(session: Session) -> dict[str, dict[tuple[int, Period], Any
 
 def barometer(session: Session, year: int, period: Period) -> list[Any]:
     """As ``ecer.services.energy.barometer`` (吉林市 first, then Annex 1 order), from the latest approved rows."""
-    plan = current_plan(session)
-    rules = accounting_rules(plan)
-    stats = _latest_approved(session)
-    return [account(r.name, year, period, stats.get(r.name, {}), region_targets(plan, r.name), rules,
-                    generation_coal_rate) for r in plan.annex1_regions()]
+    from ecer.services.derived_cache import cached
+    from ecer.storage.models import PlanRecord
+
+    def compute() -> list[Any]:
+        plan = current_plan(session)
+        rules = accounting_rules(plan)
+        stats = _latest_approved(session)
+        return [account(r.name, year, period, stats.get(r.name, {}), region_targets(plan, r.name), rules,
+                        generation_coal_rate) for r in plan.annex1_regions()]
+
+    # computed once per data version: an import, an approval or a plan load changes it
+    return cached(session, "barometer", (year, period), (StatisticsRevision, PlanRecord), compute)
 
 
 def progress_rows(session: Session, principal: Principal, year: int, period: Period,
@@ -130,11 +137,13 @@ def missing_rows(session: Session, principal: Principal, year: int, period: Peri
     """Regions whose figures for the period are not approved yet, or lack inputs the accounting needs."""
     plan = current_plan(session)
     city = plan.city.name
-    latest: dict[str, StatisticsRevision] = {}
-    for rev in session.scalars(select(StatisticsRevision).where(
-            StatisticsRevision.year == year, StatisticsRevision.period == period.value)
-            .order_by(StatisticsRevision.id)):
-        latest[rev.region] = rev
+    of_period = (StatisticsRevision.year == year, StatisticsRevision.period == period.value)
+    last_ids = select(func.max(StatisticsRevision.id)).where(*of_period).group_by(StatisticsRevision.region)
+    latest = {rev.region: rev for rev in session.scalars(
+        select(StatisticsRevision).where(StatisticsRevision.id.in_(last_ids)))}
+    approved_counts = dict(session.execute(
+        select(StatisticsRevision.region, func.count(StatisticsRevision.id))
+        .where(*of_period, StatisticsRevision.status == "approved").group_by(StatisticsRevision.region)).all())
     if progress is None:
         progress = progress_rows(session, principal, year, period)
     by_region = {r["region"]: r for r in progress}
@@ -143,9 +152,7 @@ def missing_rows(session: Session, principal: Principal, year: int, period: Peri
         if not principal.can_read_region(region.name, city):
             continue
         rev = latest.get(region.name)
-        approved = session.scalar(select(func.count(StatisticsRevision.id)).where(
-            StatisticsRevision.region == region.name, StatisticsRevision.year == year,
-            StatisticsRevision.period == period.value, StatisticsRevision.status == "approved")) or 0
+        approved = approved_counts.get(region.name, 0)
         missing = by_region.get(region.name, {}).get("missing", [])
         if approved and not missing and (rev is None or rev.status == "approved"):
             continue

@@ -8,6 +8,7 @@ filter outside the scope is ACCESS_DENIED, as on the 地区 pages.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,10 +17,12 @@ from sqlalchemy.orm import Session
 from ecer.domain.energy import reports
 from ecer.domain.errors import EcerError
 from ecer.services.dashboard import current_plan, require_region
+from ecer.services.derived_cache import cached
 from ecer.services.key_units import unit_year
 from ecer.services.two_high import project_row
 from ecer.storage.energy_reports import approved_months
-from ecer.storage.key_units import EnergyReportRevision, KeyUnit, TwoHighProject
+from ecer.storage.key_units import EnergyBudget, EnergyReportRevision, KeyUnit, KeyUnitProduct, TwoHighProject
+from ecer.storage.models import StatisticsRevision
 from ecer.web.access import Principal
 
 FLAGS = ("over_10k_tce", "over_50k_tce")
@@ -55,19 +58,34 @@ def unit_rows(session: Session, principal: Principal, *, year: int | None = None
     """One row per readable unit: the year's energy, worst benchmark class of its products, budget status.
 
     ``industry`` matches the start of the GB/T 4754 code (``C30`` finds C3011) or the name exactly.
+    The rows of every unit are computed once per data version (``ecer.services.derived_cache``), then
+    filtered by scope and the filters.
     """
     region = _region_filter(session, principal, region)
     year = year or report_year(session)
     rows = []
-    for unit in readable_units(session, principal, region):
-        if industry and not (unit.industry_code.startswith(industry.upper()) or unit.industry_name == industry):
+    for row in _all_unit_rows(session, year):
+        if not may_read_unit(principal, row["id"], row["region"]) or (region and row["region"] != region):
             continue
-        s = unit_year(session, unit, year) if year else None
-        row = _unit_row(unit, s, year)
+        if industry and not (row["industry_code"].startswith(industry.upper()) or row["industry_name"] == industry):
+            continue
         if category and row["category"] != category:
             continue
         rows.append(row)
     return rows
+
+
+KEY_UNIT_DATA = (KeyUnit, KeyUnitProduct, EnergyReportRevision, EnergyBudget)
+
+
+def _all_unit_rows(session: Session, year: int | None) -> list[dict[str, Any]]:
+    def compute() -> list[dict[str, Any]]:
+        units = list(session.scalars(select(KeyUnit).order_by(KeyUnit.region, KeyUnit.credit_code)))
+        months = approved_months(session, [u.id for u in units]) if year else {}  # one query, not one per unit
+        return [_unit_row(u, unit_year(session, u, year, months=months.get(u.id, {})) if year else None, year)
+                for u in units]
+
+    return cached(session, "unit_rows", (year,), KEY_UNIT_DATA, compute)
 
 
 # from worst to best, so a unit shows the class of its least efficient product
@@ -126,7 +144,7 @@ def unit_detail(session: Session, principal: Principal, unit_id: int, year: int 
     return detail
 
 
-def _may_read_project(principal: Principal, p: TwoHighProject) -> bool:
+def _may_read_project(principal: Principal, p: TwoHighProject | _ProjectScope) -> bool:
     if principal.reads_all_regions:
         return True
     if principal.role == "district":
@@ -141,15 +159,26 @@ def twohigh_rows(session: Session, principal: Principal, *, year: int | None = N
     if flag is not None and flag not in FLAGS:
         raise EcerError("NOT_FOUND", f"标记 {flag}（可选 {'、'.join(FLAGS)}）", field="flag", value=flag)
     year = year or report_year(session) or current_plan(session).metadata.target_year
-    query = select(TwoHighProject).order_by(TwoHighProject.region, TwoHighProject.id)
-    if region:
-        query = query.where(TwoHighProject.region == region)
-    if status:
-        query = query.where(TwoHighProject.status == status)
-    rooms: dict[str, Any] = {}
-    rows = [project_row(session, p, year, rooms=rooms) for p in session.scalars(query)
-            if _may_read_project(principal, p)]
-    return [r for r in rows if flag is None or r[flag]]
+
+    def compute() -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        rooms: dict[str, Any] = {}
+        query = select(TwoHighProject).order_by(TwoHighProject.region, TwoHighProject.id)
+        return [({"region": p.region, "unit_id": p.unit_id}, project_row(session, p, year, rooms=rooms))
+                for p in session.scalars(query)]
+
+    rows = cached(session, "twohigh_rows", (year,), TWO_HIGH_DATA, compute)
+    return [r for scope, r in rows if _may_read_project(principal, _ProjectScope(**scope))
+            and (not region or r["region"] == region) and (not status or r["status"] == status)
+            and (flag is None or r[flag])]
+
+
+TWO_HIGH_DATA = (TwoHighProject, KeyUnit, EnergyBudget, StatisticsRevision)
+
+
+@dataclass(frozen=True)
+class _ProjectScope:
+    region: str
+    unit_id: int | None
 
 
 def twohigh_detail(session: Session, principal: Principal, project_id: int, year: int | None = None
@@ -171,17 +200,18 @@ def budget_rows(session: Session, principal: Principal, *, year: int | None = No
                 scope: str | None = None) -> list[dict[str, Any]]:
     """Region, unit and project budgets of the year with their status, as far as the principal may read."""
     from ecer.services.budgets import status_rows
-    from ecer.storage.key_unit_registry import unit_by_code
 
     plan = current_plan(session)
     region = _region_filter(session, principal, region)
     year = year or report_year(session) or plan.metadata.target_year
+    units = {u.credit_code: u for u in session.scalars(select(KeyUnit))}
     rows = []
-    for row in status_rows(session, year, region):
+    for row in cached(session, "budget_rows", (year, region), KEY_UNIT_DATA,
+                      lambda: status_rows(session, year, region)):
         if scope and row["scope"] != scope:
             continue
         if row["scope"] == "unit":
-            unit = unit_by_code(session, row["credit_code"])
+            unit = units[row["credit_code"]]
             if not may_read_unit(principal, unit.id, unit.region):
                 continue
             row = {"unit_id": unit.id, **row}
@@ -189,5 +219,3 @@ def budget_rows(session: Session, principal: Principal, *, year: int | None = No
             continue
         rows.append({"year": year, **row})
     return rows
-
-

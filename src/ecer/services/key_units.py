@@ -60,9 +60,11 @@ def _unit_energy(lines: list[ReportLine], product: str, single: bool, year: int,
             output)
 
 
-def unit_year(session: Session, unit: KeyUnit, year: int, edition: int = benchmarks.DEFAULT_EDITION) -> dict[str, Any]:
-    """Everything ``ecer units show`` prints for one year."""
-    all_months = approved_months(session, [unit.id]).get(unit.id, {})
+def unit_year(session: Session, unit: KeyUnit, year: int, edition: int = benchmarks.DEFAULT_EDITION, *,
+              months: Months | None = None) -> dict[str, Any]:
+    """Everything ``ecer units show`` prints for one year (``months``: the unit's approved months when
+    the caller read them for many units at once)."""
+    all_months = approved_months(session, [unit.id]).get(unit.id, {}) if months is None else months
     months_now = sorted(m for (y, m) in all_months if y == year)
     cur = _lines(all_months, year)
     prev_same = _lines(all_months, year - 1, set(months_now))

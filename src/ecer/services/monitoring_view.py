@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from ecer.domain.errors import EcerError
 from ecer.domain.warning.monitoring import DEFAULT_MISSING_MULTIPLE
 from ecer.services.dashboard import current_plan
+from ecer.services.derived_cache import cached
 from ecer.services.monitoring import ALARM_TRANSITIONS, alarm_row, beijing, source_row
 from ecer.storage import audit
 from ecer.storage.ingest import as_utc
-from ecer.storage.monitoring import Alarm, MonitoredSource, Reading
+from ecer.storage.monitoring import Alarm, MonitoredSource, Reading, SourcePollutant
 from ecer.storage.sources import list_sources
 from ecer.web.access import Principal
 
@@ -78,24 +79,43 @@ def source_rows(session: Session, principal: Principal, region: str | None = Non
     """Sources with status, the time of their last hourly record, its values and open alarms."""
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     sources = visible_sources(session, principal, region)
-    mns = [s.mn for s in sources]
-    last = dict(session.execute(select(Reading.mn, func.max(Reading.data_time))
-                                .where(Reading.mn.in_(mns), Reading.cn == HOURLY).group_by(Reading.mn)).all())
-    open_alarms = dict(session.execute(select(Alarm.mn, func.count()).where(
-        Alarm.mn.in_(mns), Alarm.status == "open").group_by(Alarm.mn)).all())
+    figures = cached(session, "source_figures", (), (MonitoredSource, SourcePollutant, Reading, Alarm),
+                     lambda: _source_figures(session), count=False)
     rows = []
     for s in sources:
-        base = source_row(session, s)
-        latest = last.get(s.mn)
-        values = {}
-        if latest is not None:
-            for r in session.scalars(select(Reading).where(Reading.mn == s.mn, Reading.cn == HOURLY,
-                                                           Reading.data_time == latest)):
-                values[r.code] = r.avg if r.avg is not None else r.rtd
+        base, latest, values, open_alarms = figures[s.mn]
         status = source_status(s, latest, now)
         rows.append({**base, "status": status, "status_zh": STATUS_ZH[status], "last_data_time": beijing(latest),
-                     "latest_values": values, "open_alarms": int(open_alarms.get(s.mn, 0))})
+                     "latest_values": values, "open_alarms": open_alarms})
     return rows
+
+
+def _source_figures(session: Session) -> dict[str, tuple[dict[str, Any], dt.datetime | None, dict[str, Any], int]]:
+    """MN → (registry row, time of the last hourly record, its values, open alarms), for every source
+    at once: a query per kind of figure, not per source."""
+    sources = list(session.scalars(select(MonitoredSource)))
+    mns = [s.mn for s in sources]
+    # per source, a correlated max: one index probe on (mn, cn, data_time) each, not a scan of every reading
+    last_time = (select(func.max(Reading.data_time)).where(Reading.mn == MonitoredSource.mn, Reading.cn == HOURLY)
+                 .correlate(MonitoredSource).scalar_subquery())
+    last = {mn: at for mn, at in session.execute(select(MonitoredSource.mn, last_time)
+                                                 .where(MonitoredSource.mn.in_(mns))).all() if at is not None}
+    open_alarms = dict(session.execute(select(Alarm.mn, func.count()).where(
+        Alarm.mn.in_(mns), Alarm.status == "open").group_by(Alarm.mn)).all())
+    # pollutants and the last hour's values in one query each, not one per source
+    pollutants: dict[int, list[dict[str, Any]]] = {}
+    for p in session.scalars(select(SourcePollutant).where(SourcePollutant.source_id.in_([s.id for s in sources]))
+                             .order_by(SourcePollutant.code)):
+        pollutants.setdefault(p.source_id, []).append(
+            {"code": p.code, "limit_value": p.limit_value, "limit_unit": p.limit_unit,
+             "annual_permit_t": p.annual_permit_t, "resolution": p.resolution})
+    values: dict[str, dict[str, Any]] = {}
+    for r in session.scalars(select(Reading).join(MonitoredSource, Reading.mn == MonitoredSource.mn)
+                             .where(MonitoredSource.mn.in_(mns), Reading.cn == HOURLY, Reading.data_time == last_time)
+                             .order_by(Reading.id)):
+        values.setdefault(r.mn, {})[r.code] = r.avg if r.avg is not None else r.rtd
+    return {s.mn: ({**source_row(None, s), "pollutants": pollutants.get(s.id, [])},  # type: ignore[arg-type]
+                   last.get(s.mn), values.get(s.mn, {}), int(open_alarms.get(s.mn, 0))) for s in sources}
 
 
 def reading_query(session: Session, principal: Principal, mn: str | None, cn: str | None,

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -42,6 +43,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.database_url = database_url or config.database_url()
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages and lists are repetitive text: ~5-10× smaller
 
     @app.exception_handler(EcerError)
     async def ecer_error(request: Request, exc: EcerError) -> Response:

@@ -1,0 +1,70 @@
+"""Figures derived from stored data, computed once per data version in each process.
+
+The web shows the same derived figures (a key unit's year, the barometer) to every user until the data
+behind them changes, and computing them is slow (unit conversions of every report line). A figure is
+kept under a *data version*: the row count, highest id and latest review time of the tables it reads,
+and the highest audit entry of a data change (imports, reviews, plan loads — logins and user changes
+excluded). An import or an approval changes the version, in any process (CLI, other uvicorn workers),
+so the next request recomputes; nothing is invalidated by hand. Each process holds its own copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from threading import Lock
+from typing import Any, TypeVar
+
+from sqlalchemy import func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from ecer.storage.models import AuditEntry
+
+T = TypeVar("T")
+NOT_DATA_ACTIONS = ("login%", "logout%", "user.%", "tokens.%", "upload.%")  # audited, but change no figure
+MAX_ENTRIES = 64
+
+_cache: dict[tuple[Hashable, ...], Any] = {}
+_locks: dict[Hashable, Lock] = {}
+_guard = Lock()
+_MISSING = object()
+
+
+CHANGE_TIMES = ("reviewed_at", "handled_at", "updated_at")  # set when a row changes in place
+
+
+def data_version(session: Session, *models: Any, count: bool = True) -> tuple[Any, ...]:
+    """One query: the last data-changing audit entry and, per model, max id, the latest change time
+    (``CHANGE_TIMES``: a review changes a status without adding a row) and, unless ``count`` is false
+    (tables of millions of readings, only appended to), the row count."""
+    columns: list[Any] = [select(func.max(AuditEntry.id)).where(
+        not_(or_(*[AuditEntry.action.like(p) for p in NOT_DATA_ACTIONS]))).scalar_subquery()]
+    for model in models:
+        columns.append(select(func.max(model.id)).scalar_subquery())
+        if count:
+            columns.append(select(func.count(model.id)).scalar_subquery())
+        columns += [select(func.max(getattr(model, c))).scalar_subquery() for c in CHANGE_TIMES if hasattr(model, c)]
+    return tuple(session.execute(select(*columns)).one())
+
+
+def cached(session: Session, name: str, args: tuple[Hashable, ...], models: tuple[Any, ...],
+           compute: Callable[[], T], *, count: bool = True) -> T:
+    """``compute()`` once per (name, args, data version of ``models``); concurrent callers of the same
+    key wait for the first one instead of computing it again. Treat the result as read-only."""
+    key = (name, (str(session.get_bind().url), *args), data_version(session, *models, count=count))
+    found = _cache.get(key, _MISSING)
+    if found is not _MISSING:
+        return found  # type: ignore[no-any-return]
+    with _guard:
+        lock = _locks.setdefault(key[:2], Lock())
+    with lock:
+        found = _cache.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[no-any-return]
+        value = compute()
+        with _guard:
+            for old in [k for k in _cache if k[:2] == key[:2]]:
+                del _cache[old]  # older versions of this figure
+            if len(_cache) >= MAX_ENTRIES:
+                _cache.clear()
+            _cache[key] = value
+    return value
