@@ -1,7 +1,10 @@
 """Scale-tier benchmark (issue 9 §4), outside ``make test``: one run reports
 
 1. packets/s through gateway → JetStream with acknowledgement (loopback TCP, concurrent loggers
-   in their own process, each with a sliding window of `--outstanding` uploads),
+   in their own process, each with a sliding window of `--outstanding` uploads) and the gateway's
+   CPU µs per packet: one gateway process decoding every frame in full (the former routing), one
+   with the header scan, and `--processes N` behind one port (SO_REUSEPORT), alternating,
+   `--repeat` times, each on a fresh nats-server,
 2. readings/s written to the lake by the writers (decode, sort, Parquet, ack),
 3. seconds to aggregate ``--rows`` readings (default 10⁸; ``--rows 3e7`` for a quicker run) with
    DuckDB, Spark local and Spark standalone (master + two workers), against the PostgreSQL path
@@ -11,7 +14,8 @@ Synthetic data only (合成演示数据). Usage::
 
     .venv/bin/python benchmarks/scale/run.py --packets 20000 --rows 1e7 --pg-rows 1e7
 
-``--gateway-before REV`` also times the gateway as committed at git ``REV`` (before/after in one run).
+``--gateway-before REV`` also times the gateway as committed at git ``REV`` (before/after in one run);
+``--skip ingest-decode,ingest-processes`` leaves out those gateway runs.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import datetime as dt
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -80,6 +85,42 @@ async def _loggers(host: str, port: int, per: list[list[bytes]], outstanding: in
 
 def run_loggers(host: str, port: int, per: list[list[bytes]], outstanding: int, results: Any) -> None:
     results.put(asyncio.run(_loggers(host, port, per, outstanding)))
+
+
+def serve_pool(url: str, table: dict, processes: int, scan: bool, ready: Any, results: Any) -> None:
+    """The product's ``run_gateways`` (N processes on one port) until SIGTERM; its counters to ``results``."""
+    import functools
+
+    from ecer.services.gateway_pool import run_gateways
+
+    results.put(run_gateways(url, functools.partial(dict, table), processes=processes, host="127.0.0.1", port=0,
+                             scan=scan, on_ready=ready.put))
+
+
+def pooled(url: str, n_packets: int, connections: int, outstanding: int, processes: int, scan: bool,
+           label: str) -> None:
+    """Gateways as ``ecer lake gateway --processes N`` runs them, loggers in their own process."""
+    outs = synthetic.outlets(max(connections, 50))
+    data = list(synthetic.traffic(outs, dt.datetime(2024, 3, 1), n_packets // len(outs) + 1))[:n_packets]
+    ctx = multiprocessing.get_context("spawn")
+    ready, stats, results = ctx.Queue(), ctx.Queue(), ctx.Queue()
+    pool = ctx.Process(target=serve_pool, args=(url, {o.source.mn: o.source for o in outs}, processes, scan,
+                                                  ready, stats))
+    pool.start()
+    host, port = ready.get(timeout=120)[0]
+    per = [data[i::connections] for i in range(connections)]
+    loggers = ctx.Process(target=run_loggers, args=(host, port, per, outstanding, results))
+    loggers.start()
+    acks, seconds = results.get()
+    loggers.join()
+    os.kill(pool.pid, signal.SIGTERM)
+    counters = stats.get(timeout=120)
+    pool.join()
+    report(label, acks / seconds, "packets/s",
+           f"{acks} acks of {len(data)} sent, {connections} connections × ≤ {outstanding} outstanding, "
+           f"{seconds:.1f} s, acks per process {counters['acks_per_process']}")
+    report(f"  {label}: gateway CPU", counters["cpu_seconds"] / max(acks, 1) * 1e6, "µs/packet",
+           "(all gateway processes; less sensitive to machine load)")
 
 
 def former_gateway(rev: str) -> type:
@@ -277,25 +318,40 @@ def main() -> None:
     parser.add_argument("--gateway-before", metavar="REV", default="",
                         help="also time the gateway as committed at git REV (fresh nats-server each, alternating)")
     parser.add_argument("--repeat", type=int, default=1, help="ingest runs per gateway (alternating)")
-    parser.add_argument("--skip", default="", help="comma list of: ingest,duckdb,spark-local,spark-standalone,postgres")
+    parser.add_argument("--processes", type=int, default=2, help="gateway processes behind one port (SO_REUSEPORT)")
+    parser.add_argument("--skip", default="", help="comma list of: ingest,ingest-decode,ingest-processes,duckdb,"
+                                                   "spark-local,spark-standalone,postgres")
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     work = Path(tempfile.mkdtemp(prefix="ecer-scale-bench-"))
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     try:
         if "ingest" not in skip:
-            runs: list[tuple[type | None, str]] = [(None, "gateway → JetStream, acknowledged")]
+            # (kind, gateway class or processes, scan, label); all with 9014 after the PubAck
+            runs: list[tuple[str, Any, bool, str]] = []
             if args.gateway_before:
-                runs.insert(0, (former_gateway(args.gateway_before), f"gateway at {args.gateway_before} (before)"))
+                runs.append(("former", former_gateway(args.gateway_before), False,
+                             f"gateway at {args.gateway_before} (before)"))
+            if "ingest-decode" not in skip:
+                runs.append(("pool", 1, False, "gateway ×1, full decode (former routing)"))
+            runs.append(("pool", 1, True, "gateway ×1, header scan"))
+            if "ingest-processes" not in skip and args.processes > 1:
+                runs.append(("pool", args.processes, True, f"gateway ×{args.processes} (SO_REUSEPORT), header scan"))
+            runs.append(("writer", None, True, "gateway → JetStream, acknowledged"))  # then the lake writer
             for i in range(args.repeat):
-                for gateway, label in runs:
-                    store = work / f"nats-{i}-{gateway is None}"  # a fresh server and stream per run
+                for n, (kind, gateway, scan, label) in enumerate(runs):
+                    if kind == "writer" and i < args.repeat - 1:
+                        continue
+                    store = work / f"nats-{i}-{n}"  # a fresh server and stream per run
                     store.mkdir()
                     (node,) = _nodes(store, 1)
                     node.start(shutil.which("nats-server") or "/usr/sbin/nats-server", work / "nats.log")
                     try:
-                        asyncio.run(ingest(node.url, str(work / f"lake-ingest-{i}"), args.packets,
-                                           args.connections, args.outstanding, gateway, label))
+                        if kind == "pool":
+                            pooled(node.url, args.packets, args.connections, args.outstanding, gateway, scan, label)
+                        else:
+                            asyncio.run(ingest(node.url, str(work / f"lake-ingest-{i}"), args.packets,
+                                               args.connections, args.outstanding, gateway, label))
                     finally:
                         node.kill()
         lake = work / "lake"

@@ -16,7 +16,9 @@ until receipts come back.
 
 Gateways keep no state beyond the source registry, so several run side by side behind one address
 (DNS round robin or a TCP load balancer); the log's message-id deduplication makes a packet that a
-device re-sends to another gateway count once.
+device re-sends to another gateway count once. On one machine ``reuse_port=True`` (``SO_REUSEPORT``)
+lets several gateway processes listen on the same port and the kernel spreads the connections
+(``ecer lake gateway --processes N``).
 """
 
 from __future__ import annotations
@@ -77,13 +79,16 @@ class Gateway:
 
     def __init__(self, log_: Log, sources: Mapping[str, SourceEntry] | Callable[[], Mapping[str, SourceEntry]],
                  *, host: str = "0.0.0.0", port: int = 9212, idle_timeout: float = 600.0,
-                 max_in_flight: int = 4096, reload_seconds: float = 30.0) -> None:
+                 max_in_flight: int = 4096, reload_seconds: float = 30.0, reuse_port: bool = False,
+                 scan: bool = True) -> None:
         self.log = log_
         self._load = sources if callable(sources) else (lambda: sources)
         self.sources: Mapping[str, SourceEntry] = {}
         self.host, self.port = host, port
         self.idle_timeout = idle_timeout
         self.reload_seconds = reload_seconds
+        self.reuse_port = reuse_port
+        self.scan = scan  # False: decode every frame in full (the former routing, kept to compare)
         self.stats = GatewayStats()
         self._window = asyncio.Semaphore(max_in_flight)
         self.in_flight = 0  # packets sent to the log, receipt not yet back
@@ -99,7 +104,8 @@ class Gateway:
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         self.sources = await loop.run_in_executor(None, self._load)
-        self._server = await asyncio.start_server(self._handle, self.host, self.port, limit=READ_SIZE)
+        self._server = await asyncio.start_server(self._handle, self.host, self.port, limit=READ_SIZE,
+                                                  reuse_port=self.reuse_port or None)
         self._reload_task = asyncio.create_task(self._reload_loop())
         log.info("gateway on %s, %d sources", self.sockets, len(self.sources))
 
@@ -204,7 +210,7 @@ class Gateway:
     def _route(self, event: _framer.Event) -> Route | None:
         if isinstance(event, _framer.Frame):
             self.stats.frames += 1
-            return route(event.raw, self.sources)
+            return route(event.raw, self.sources, scan=self.scan)
         if isinstance(event, _framer.Oversize):
             return refuse(b"##" + event.declared + event.prefix, "MONITOR_PACKET_REFUSED",
                           f"HJ212_TOO_LONG {event.data_length}")

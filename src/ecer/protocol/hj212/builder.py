@@ -135,7 +135,12 @@ def _reply(packet: Packet, cn: str) -> bytes:
     A source's replies differ only in QN, which comes first: the rest of the segment and its share
     of the CRC are cached per source (``_reply_tail``), leaving the CRC of ``QN=…`` to compute.
     """
-    pw, mn, qn, flag = packet.pw or "", packet.mn or "", packet.qn, _reply_flag(packet)
+    return reply(cn, qn=packet.qn, pw=packet.pw or "", mn=packet.mn or "", flag=_reply_flag(packet))
+
+
+def reply(cn: str, *, qn: str | None, pw: str, mn: str, flag: int | None) -> bytes:
+    """A platform reply (ST=91, ``CP=&&&&``) from the request's fields, for callers that did not decode
+    it (the scale gateway's header scan); ``flag`` already has D = A = 0."""
     if qn is not None and flag is not None:
         tail = _reply_tail(cn, pw, mn, flag)
         head = b"QN=" + qn.encode("utf-8")
