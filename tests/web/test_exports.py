@@ -84,6 +84,10 @@ def test_fractions_are_exported_as_numbers_shown_as_percentages(sqlite_web_db):
         assert cell.data_type == "n" and cell.value == pytest.approx(item["cumulative_reduction"])
         assert cell.number_format == "0.00%"
     assert {r["达到基本目标"] for r in rows} <= {"是", "否", None}
+    shown = {"red": "红色预警", "yellow": "黄色预警", "green": "绿色", None: None}  # codes as the pages show them
+    assert [r["预警等级"] for r in rows] == [shown[i["level"]] for i in items]
+    text = api.get("/api/v1/progress", params={"year": 2024, "format": "csv"}).content.decode("utf-8-sig")
+    assert [r["level"] for r in csv.DictReader(io.StringIO(text))] == [i["level"] or "" for i in items]  # CSV: codes
 
 
 def _list_endpoints(app) -> dict[str, str]:  # type: ignore[no-untyped-def]

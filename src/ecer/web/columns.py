@@ -1,9 +1,10 @@
 """Chinese titles, units and number formats of API list fields, declared once on the item schema.
 
 A field declared with :func:`column` shows its Chinese title in the OpenAPI docs (JSON Schema ``title``)
-and carries its unit and Excel number format as the extensions ``x-unit`` and ``x-format``. They are
-not called ``unit`` and ``format``: ``format`` is a JSON Schema keyword (``date-time``) that must keep
-its meaning. XLSX exports, and CSV exports with ``?headers=zh``, read them through :func:`xlsx_columns`;
+and carries its unit and Excel number format as the extensions ``x-unit`` and ``x-format``, and
+optionally the Chinese label of each code (``x-labels``, e.g. ``approved`` → 已通过, as the pages show
+it). They are not called ``unit`` and ``format``: ``format`` is a JSON Schema keyword (``date-time``)
+that must keep its meaning. XLSX exports, and CSV exports with ``?headers=zh``, read them through :func:`xlsx_columns`;
 a field without a title falls back to its snake_case name (``tests/web/test_exports.py`` lists them).
 
     >>> from pydantic import BaseModel
@@ -19,6 +20,7 @@ import datetime as dt
 import re
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -42,17 +44,20 @@ DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm:ss"
 TEXT = "@"
 
-UNIT_KEY, FORMAT_KEY = "x-unit", "x-format"
+UNIT_KEY, FORMAT_KEY, LABELS_KEY = "x-unit", "x-format", "x-labels"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def column(title: str, unit: str | None = None, fmt: str | None = None, *, default: Any = PydanticUndefined,
-           description: str | None = None) -> Any:
+           description: str | None = None, labels: Mapping[Any, str] | None = None) -> Any:
     """A Pydantic ``Field`` with the Chinese title, unit and number format of one exported column.
 
-    ``default`` left out keeps the field required, as a bare annotation is.
+    ``default`` left out keeps the field required, as a bare annotation is. ``labels`` maps codes to
+    what the XLSX export shows instead (JSON and CSV keep the codes).
     """
-    extra = {key: value for key, value in ((UNIT_KEY, unit), (FORMAT_KEY, fmt)) if value}
+    extra: dict[str, Any] = {key: value for key, value in ((UNIT_KEY, unit), (FORMAT_KEY, fmt)) if value}
+    if labels:
+        extra[LABELS_KEY] = {str(code): label for code, label in labels.items() if code is not None}
     return Field(default, title=title, description=description, json_schema_extra=extra or None)
 
 
@@ -100,3 +105,14 @@ def xlsx_column(name: str, info: FieldInfo) -> XlsxColumn:
 
 def xlsx_columns(model: type[BaseModel]) -> list[XlsxColumn]:
     return [xlsx_column(name, info) for name, info in model.model_fields.items()]
+
+
+def code_labels(model: type[BaseModel]) -> dict[str, dict[str, str]]:
+    """Field name → {code: Chinese label} for the fields declared with ``labels``."""
+    found = {}
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        labels = extra.get(LABELS_KEY)
+        if isinstance(labels, dict):
+            found[name] = {str(k): str(v) for k, v in labels.items()}
+    return found

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from ecer.cli.output import jsonable
 from ecer.reports.xlsx import XlsxColumn, XlsxTable, write_xlsx
-from ecer.web.columns import xlsx_columns
+from ecer.web.columns import code_labels, xlsx_columns
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 500
@@ -100,7 +100,8 @@ def export(rows: Sequence[dict[str, Any]], model: type[BaseModel], params: ListP
         body, media = ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
     else:
         heading = title or params.title or name
-        cells = [{c.key: _xlsx_value(row.get(c.key)) for c in columns} for row in rows]
+        labels = code_labels(model)
+        cells = [{c.key: _xlsx_value(_labelled(row.get(c.key), labels.get(c.key))) for c in columns} for row in rows]
         table = XlsxTable(_title_row(heading, params.filters), _fitted(columns, cells), cells, sheet_name=heading)
         body, media = write_xlsx(io.BytesIO(), [table]), XLSX_MEDIA
     filename = f"{name}.{params.format}"
@@ -112,6 +113,12 @@ def _title_row(heading: str, filters: dict[str, str]) -> str:
     now = dt.datetime.now(CHINA_STANDARD_TIME)
     chosen = "；".join(f"{label}：{value}" for label, value in filters.items())
     return f"{heading}（{'筛选 ' + chosen if chosen else '全部'}）导出时间 {now:%Y-%m-%d %H:%M}（北京时间）"
+
+
+def _labelled(value: Any, labels: dict[str, str] | None) -> Any:
+    if labels and isinstance(value, str):
+        return labels.get(value, value)
+    return value
 
 
 def _text_width(text: str) -> int:

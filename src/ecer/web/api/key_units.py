@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
+from ecer.domain.energy.benchmarks import EfficiencyClass
 from ecer.services import key_unit_views as views
 from ecer.web.auth import PrincipalDep
-from ecer.web.columns import DATE, DEC2, GENERAL, ID, INT, PCT1, PCT2, YEAR, column
+from ecer.web.columns import DATE, DEC2, DEC4, GENERAL, ID, INT, PCT1, PCT2, YEAR, column
 from ecer.web.deps import SessionDep
 from ecer.web.listing import ListParams, Number, Page, list_params, respond
 
@@ -54,26 +55,27 @@ class MonthOut(BaseModel):
 class UnitDetail(BaseModel):
     """``ecer units show --json`` plus the id and the monthly series; products and budget as printed there."""
 
-    id: int
-    credit_code: str
-    name: str
-    region: str
-    industry_code: str
-    industry_name: str
-    year: int | None
-    months_reported: int = 0
-    category: str | None = None
-    category_zh: str | None = None
-    energy_calorific_tce: Number | None = None
-    energy_primary_tce: Number | None = None
-    coal_t: Number | None = None
-    value_added_10k_yuan: Number | None = None
-    energy_per_value_added_tce_per_10k_yuan: Number | None = None
-    energy_change: Number | None = None
-    energy_saved_product_tce: Number | None = None
-    products: list[dict[str, Number]]
-    budget: dict[str, Number] | None
-    monthly: list[MonthOut]
+    id: int = column("单位编号", fmt=ID)
+    credit_code: str = column("统一社会信用代码")
+    name: str = column("单位名称")
+    region: str = column("地区")
+    industry_code: str = column("行业代码", description="GB/T 4754-2017")
+    industry_name: str = column("行业名称")
+    year: int | None = column("年份", fmt=YEAR)
+    months_reported: int = column("已审核月报数", "个", INT, default=0)
+    category: str | None = column("类别代码", default=None)
+    category_zh: str | None = column("类别", default=None)
+    energy_calorific_tce: Number | None = column("综合能源消费量（当量值）", "吨标准煤", DEC2, default=None)
+    energy_primary_tce: Number | None = column("综合能源消费量（等价值）", "吨标准煤", DEC2, default=None)
+    coal_t: Number | None = column("煤炭消费量", "吨", DEC2, default=None)
+    value_added_10k_yuan: Number | None = column("增加值", "万元", DEC2, default=None)
+    energy_per_value_added_tce_per_10k_yuan: Number | None = column("单位增加值能耗", "吨标准煤/万元", DEC4,
+                                                                    default=None)
+    energy_change: Number | None = column("综合能源消费量同比变化", fmt=PCT2, default=None)
+    energy_saved_product_tce: Number | None = column("产品单耗节能量", "吨标准煤", DEC2, default=None)
+    products: list[dict[str, Number]] = column("产品及能效对标")
+    budget: dict[str, Number] | None = column("用能预算状态")
+    monthly: list[MonthOut] = column("逐月能耗")
 
 
 class TwoHighOut(BaseModel):
@@ -90,7 +92,8 @@ class TwoHighOut(BaseModel):
     capacity_unit: str | None = column("产能单位")
     unit_consumption: Number | None = column("单位产品能耗", fmt=GENERAL, description="单位见“能耗单位”列")
     value_unit: str | None = column("能耗单位")
-    efficiency_class: str | None = column("能效对标分类代码", description="benchmark、between、below_baseline")
+    efficiency_class: str | None = column("能效对标分类", description="benchmark、between、below_baseline",
+                                          labels={c.value: c.label_zh for c in EfficiencyClass})
     energy_calorific_tce: Number = column("年综合能源消费量（当量值）", "吨标准煤", DEC2)
     energy_primary_tce: Number = column("年综合能源消费量（等价值）", "吨标准煤", DEC2)
     over_10k_tce: bool = column("≥1万吨标准煤")
@@ -116,9 +119,9 @@ class LogOut(BaseModel):
 
 
 class TwoHighDetail(TwoHighOut):
-    unit_id: int | None
-    actions: str | None
-    log: list[LogOut]
+    unit_id: int | None = column("单位编号", fmt=ID)
+    actions: str | None = column("处置措施")
+    log: list[LogOut] = column("监管记录")
 
 
 class BudgetOut(BaseModel):

@@ -18,6 +18,7 @@ from ecer.web.auth import PrincipalDep
 from ecer.web.columns import DATETIME, GENERAL, ID, INT, column
 from ecer.web.deps import SessionDep
 from ecer.web.listing import ListParams, Number, Page, list_params, respond, respond_query
+from ecer.web.pages.rendering import LEVEL_ZH
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["在线监测"])
 ListDep = Annotated[ListParams, Depends(list_params)]
@@ -62,7 +63,7 @@ class AlarmOut(BaseModel):
     kind: str = column("报警类型代码")
     kind_zh: str = column("报警类型")
     code: str | None = column("污染物因子编码")
-    level: str = column("级别", description="yellow（黄色）、red（红色）")
+    level: str = column("级别", description="yellow（黄色）、red（红色）", labels=LEVEL_ZH)
     start: dt.datetime = column("开始时间", fmt=DATETIME, description="北京时间")
     end: dt.datetime | None = column("结束时间", fmt=DATETIME, description="北京时间")
     value: Number | None = column("实测值", fmt=GENERAL, description="单位随报警类型：浓度或无数据小时数")

@@ -8,11 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
+from ecer.importers.emission_projects import STATUS_ZH as PROJECT_STATUS_ZH
 from ecer.services import pollution_view as view
 from ecer.web.auth import PrincipalDep
 from ecer.web.columns import DATE, DEC1, DEC2, DEC3, ID, INT, PCT1, YEAR, column
 from ecer.web.deps import SessionDep
 from ecer.web.listing import ListParams, Number, Page, list_params, respond
+from ecer.web.pages.rendering import LEVEL_ZH
 
 router = APIRouter(prefix="/api/v1", tags=["重点工程与环境质量"])
 ListDep = Annotated[ListParams, Depends(list_params)]
@@ -27,18 +29,19 @@ class ProjectOut(BaseModel):
     region: str = column("地区")
     owner: str = column("责任单位")
     project_type: str = column("工程类型")
-    project_status: str = column("工程状态", description="planned、under_construction、commissioned、cancelled")
+    project_status: str = column("工程状态", description="planned、under_construction、commissioned、cancelled",
+                                 labels=PROJECT_STATUS_ZH)
     start_date: dt.date | None = column("开工日期", fmt=DATE)
     commissioning_date: dt.date | None = column("投运日期", fmt=DATE)
-    basis: str = column("减排量依据", description="claimed（申报）或 verified（核定）")
+    basis: str = column("减排量依据", description="claimed（申报）或 verified（核查）")
     claimed_cod_t: Number | None = column("申报化学需氧量减排量", "吨", DEC3)
     claimed_nh3n_t: Number | None = column("申报氨氮减排量", "吨", DEC3)
     claimed_nox_t: Number | None = column("申报氮氧化物减排量", "吨", DEC3)
     claimed_vocs_t: Number | None = column("申报挥发性有机物减排量", "吨", DEC3)
-    verified_cod_t: Number | None = column("核定化学需氧量减排量", "吨", DEC3)
-    verified_nh3n_t: Number | None = column("核定氨氮减排量", "吨", DEC3)
-    verified_nox_t: Number | None = column("核定氮氧化物减排量", "吨", DEC3)
-    verified_vocs_t: Number | None = column("核定挥发性有机物减排量", "吨", DEC3)
+    verified_cod_t: Number | None = column("核查化学需氧量减排量", "吨", DEC3)
+    verified_nh3n_t: Number | None = column("核查氨氮减排量", "吨", DEC3)
+    verified_nox_t: Number | None = column("核查氮氧化物减排量", "吨", DEC3)
+    verified_vocs_t: Number | None = column("核查挥发性有机物减排量", "吨", DEC3)
 
 
 class ProgressOut(BaseModel):
@@ -52,8 +55,8 @@ class ProgressOut(BaseModel):
     target_t: Number | None = column("“十四五”减排量目标", "吨", INT)
     required_progress: Number | None = column("应完成进度", fmt=PCT1)
     completion: Number | None = column("完成率", fmt=PCT1)
-    level: str | None = column("预警等级", description="red、yellow、green")
-    basis: str | None = column("减排量依据", description="claimed（申报）或 verified（核定）")
+    level: str | None = column("预警等级", description="red、yellow、green", labels=LEVEL_ZH)
+    basis: str | None = column("减排量依据", description="claimed（申报）、verified（核查）或 mixed（混合）")
 
 
 class AirOut(BaseModel):

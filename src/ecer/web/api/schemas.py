@@ -12,8 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ecer.web.access import ROLES
 from ecer.web.columns import DATETIME, DEC1, DEC2, GENERAL, ID, INT, PCT1, PCT2, YEAR, column
 from ecer.web.listing import Number
+from ecer.web.pages.rendering import LEVEL_ZH, STATUS_ZH  # exports show the codes as the pages do
 
 
 class Me(BaseModel):
@@ -29,7 +31,7 @@ class UserOut(BaseModel):
     id: int = column("编号", fmt=ID)
     username: str = column("用户名")
     display_name: str = column("姓名")
-    role: str = column("角色", description="admin、city、district、enterprise、readonly")
+    role: str = column("角色", description="admin、city、district、enterprise、readonly", labels=ROLES)
     region: str | None = column("所属地区")
     unit_id: int | None = column("重点用能单位编号", fmt=ID)
     is_active: bool = column("启用")
@@ -129,7 +131,7 @@ class IndicatorValueOut(BaseModel):
     year: int = column("年份", fmt=YEAR)
     value: Number = column("报送值", fmt=GENERAL, description="指标的单位；百分数指标为小数")
     source: str | None = column("数据来源")
-    status: str = column("审核状态")
+    status: str = column("审核状态", labels=STATUS_ZH)
     created_by: str = column("报送人")
     created_at: dt.datetime = column("报送时间", fmt=DATETIME)
 
@@ -143,7 +145,7 @@ class StatisticsOut(BaseModel):
     year: int = column("年份", fmt=YEAR)
     period: str = column("期间", description="全年、一季度、上半年、前三季度（累计值）")
     vintage: str = column("数据版本", description="快报、初步核实、最终核实")
-    status: str = column("审核状态", description="draft、submitted、approved、returned")
+    status: str = column("审核状态", description="draft、submitted、approved、returned", labels=STATUS_ZH)
     return_reason: str | None = column("退回原因")
     reviewed_by: str | None = column("审核人")
     reviewed_at: dt.datetime | None = column("审核时间", fmt=DATETIME)
@@ -205,7 +207,7 @@ class ProgressOut(BaseModel):
     cumulative_reduction: Number | None = column("“十四五”以来能耗强度累计降低", fmt=PCT2)
     required_progress: Number | None = column("应完成的累计降低进度", fmt=PCT2)
     gap: Number | None = column("与进度要求的差距", fmt=PCT2, description="正数为超前")
-    level: str | None = column("预警等级", description="red（红色）、yellow（黄色）、green（绿色）")
+    level: str | None = column("预警等级", description="red（红色）、yellow（黄色）、green（绿色）", labels=LEVEL_ZH)
     basic_target: Number | None = column("基本目标", fmt=PCT1)
     incentive_target: Number | None = column("激励目标", fmt=PCT1)
     basic_met: bool | None = column("达到基本目标")
@@ -219,7 +221,7 @@ class MissingOut(BaseModel):
     year: int = column("年份", fmt=YEAR)
     period: str = column("期间")
     state: str = column("情况")
-    latest_status: str | None = column("最新修订状态")
+    latest_status: str | None = column("最新修订状态", labels=STATUS_ZH)
     missing: list[str] = column("缺少的数据")
 
 
