@@ -69,13 +69,14 @@ class MeterFiles:
             directory = f"{self.base}/{partition_dir(month, region)}"
             path = f"{directory}/{file_name(first, first + self.window - 1, self.member, self.members)}"
             part = table.take(pa.array(indices, pa.int64()))
+            elsewhere = self._keys_elsewhere(directory, path)
+            rows += _first_copies(part, elsewhere).num_rows  # this batch's new rows (stats)
             existing = self._read(path)
             if existing is not None:  # the window again: keep what is not being rewritten, add the new
                 pc = require("pyarrow.compute")
                 part = pa.concat_tables([existing.filter(pc.invert(pc.is_in(existing["seq"], value_set=part["seq"]))),
                                          part])
-            part = _first_copies(part, self._keys_elsewhere(directory, path))
-            rows += part.num_rows
+            part = _first_copies(part, elsewhere)
             self._write(directory, path, part.sort_by(SORT_KEYS))
             written.append(path)
         return rows, written

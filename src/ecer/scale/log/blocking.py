@@ -3,7 +3,9 @@
 One NATS connection per process, driven by an event loop on a daemon thread; a request thread
 hands it a batch and blocks until every message of the batch has its PubAck (or one failed). The
 messages of a batch are sent together (``submit``), so a batch of a thousand readings costs about
-one round trip, not a thousand.
+one round trip, not a thousand. A receipt marked duplicate means the log already held that
+message id: sent before, or stored by this batch's own first attempt when the connection dropped
+before its PubAck arrived and the message was sent again.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Sequence
 from ecer.domain.errors import EcerError
 from ecer.scale.log.base import Stored
 from ecer.scale.log.jetstream import JetStreamLog, StreamOptions
+
+YIELD_EVERY = 256  # messages sent between two turns of the event loop
 
 
 class BlockingLog:
@@ -40,7 +44,11 @@ class BlockingLog:
         """Publish every message and return once the log stored all of them."""
 
         async def all_stored() -> list[Stored]:
-            receipts = [await self._journal.submit(subject, data, msg_id) for subject, data, msg_id in messages]
+            receipts = []
+            for n, (subject, data, msg_id) in enumerate(messages, 1):
+                receipts.append(await self._journal.submit(subject, data, msg_id))
+                if n % YIELD_EVERY == 0:  # let the connection read PubAcks while a large batch goes out
+                    await asyncio.sleep(0)
             return list(await asyncio.gather(*receipts))
 
         try:
