@@ -12,6 +12,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
     workers: Annotated[int | None, typer.Option("--workers", help="工作进程数（默认：CPU 核数，最多 4）")] = None,
+    log: Annotated[str | None, typer.Option("--log", help="JetStream 地址（nats://主机:端口）：能耗采集数据写入日志；缺省 ECER_LOG_URL")] = None,
 ) -> None:
     """启动 Web 应用（REST API 与页面）；若尚无用户，先创建系统管理员并显示一次随机密码。"""
     import uvicorn
@@ -24,6 +25,8 @@ def serve(
 
     url = config.database_url()
     require_initialised(url)
+    if log:  # read by every worker (services.meter_log)
+        os.environ["ECER_LOG_URL"] = log
     password = ensure_admin(url)
     if password is not None:
         print_new_password("admin", password)
