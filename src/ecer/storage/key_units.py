@@ -53,7 +53,8 @@ class KeyUnitProduct(Base):
 
 class EnergyReportRevision(Base):
     __tablename__ = "energy_report_revisions"
-    __table_args__ = (Index("ix_energy_report_key", "unit_id", "year", "month", "id"),)
+    __table_args__ = (Index("ix_energy_report_key", "unit_id", "year", "month", "id"),
+                      Index("ix_energy_report_reviewed_at", "reviewed_at"))  # data version (derived_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))

@@ -66,7 +66,9 @@ class ImportBatch(Base):
 
 class StatisticsRevision(Base):
     __tablename__ = "statistics_revisions"
-    __table_args__ = (Index("ix_statistics_key", "region", "year", "period", "id"),)
+    __table_args__ = (Index("ix_statistics_key", "region", "year", "period", "id"),
+                      Index("ix_statistics_period", "year", "period"),  # the web's "missing data" per period
+                      Index("ix_statistics_reviewed_at", "reviewed_at"))  # data version (derived_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
