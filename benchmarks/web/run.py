@@ -1,7 +1,7 @@
 """Web benchmark: the home page and the main API calls under concurrent load, on SQLite and PostgreSQL.
 
     .venv/bin/python benchmarks/web/run.py [--requests 300] [--concurrency 50] [--scale 100] [--workers N]
-        [--seconds 20] [--backends sqlite,postgresql] [--json]
+        [--seconds 20] [--think 0] [--backends sqlite,postgresql] [--only TEXT,…] [--json]
 
 For each backend: a fresh database with ``ecer demo-data``, then its key units (with products, monthly
 reports, unit budgets and two-high projects), monitored sources (with pollutants, readings and alarms)
@@ -9,7 +9,7 @@ and statistics revisions copied until there are ``--scale`` times the demo's row
 bulk ``INSERT … SELECT`` statements with shifted ids and suffixed unique keys (credit code, MN), so
 they take seconds, not an importer run. Then, per endpoint, one ``ecer serve --workers N`` on a free
 127.0.0.1 port and ``--concurrency`` logged-in clients sending ``--requests`` requests (or as many as
-fit in ``--seconds``). Prints requests/s, p50 and p99 per endpoint against the goal (issue 6: p99 under
+fit in ``--seconds``), back to back or with ``--think`` seconds between a client's requests. Prints requests/s, p50 and p99 per endpoint against the goal (issue 6: p99 under
 200 ms at 50 concurrent users); ``--json`` prints the same as JSON. The same-run baseline is
 ``/api/v1/health`` (no database work beyond the schema check). Only loopback traffic; bounded in count.
 """
@@ -133,15 +133,16 @@ async def login(client: httpx.AsyncClient) -> None:
 
 
 async def load(base: str, path: str, requests: int, concurrency: int, cookies: httpx.Cookies,
-               seconds: float) -> tuple[float, list[float], int]:
-    """``requests`` GETs from ``concurrency`` clients; no new request starts after ``seconds``."""
+               seconds: float, think: float = 0) -> tuple[float, list[float], int]:
+    """``requests`` GETs from ``concurrency`` clients, each waiting ``think`` seconds between its requests
+    (0: back to back, the server saturated); no new request starts after ``seconds``."""
     latencies: list[float] = []
     errors = 0
     remaining = requests
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     headers = {"Accept-Encoding": "gzip"}
 
-    async with httpx.AsyncClient(base_url=base, cookies=cookies, limits=limits, timeout=120,
+    async with httpx.AsyncClient(base_url=base, cookies=cookies, limits=limits, timeout=600,
                                  headers=headers) as client:
         started = time.perf_counter()
 
@@ -156,6 +157,8 @@ async def load(base: str, path: str, requests: int, concurrency: int, cookies: h
                 except httpx.HTTPError:
                     errors += 1
                 latencies.append(time.perf_counter() - start)
+                if think:
+                    await asyncio.sleep(think)
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
@@ -171,10 +174,15 @@ async def measure(base: str, path: str, args: argparse.Namespace) -> dict[str, A
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         await login(client)
         cookies = client.cookies
+    async with httpx.AsyncClient(base_url=base, cookies=cookies, timeout=600) as client:
+        started = time.perf_counter()
+        await client.get(path)  # the first request of a fresh server computes what later ones reuse
+        cold = time.perf_counter() - started
     await load(base, path, min(50, args.requests), min(10, args.concurrency), cookies, args.seconds)  # warm-up
-    rate, latencies, errors = await load(base, path, args.requests, args.concurrency, cookies, args.seconds)
+    rate, latencies, errors = await load(base, path, args.requests, args.concurrency, cookies, args.seconds,
+                                         args.think)
     p99 = percentile(latencies, .99) * 1000
-    return {"requests": len(latencies), "requests_per_s": round(rate, 1),
+    return {"cold_ms": round(cold * 1000, 1), "requests": len(latencies), "requests_per_s": round(rate, 1),
             "p50_ms": round(percentile(latencies, .5) * 1000, 1), "p99_ms": round(p99, 1), "errors": errors,
             "goal_met": p99 < GOAL_P99_MS and errors == 0}
 
@@ -222,13 +230,15 @@ def run_backend(name: str, url: str, args: argparse.Namespace, folder: Path) -> 
 
 
 def table(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
-    lines = [f"{args.concurrency} concurrent clients, up to {args.requests} requests or {args.seconds:g} s per "
+    lines = [f"{args.concurrency} concurrent clients (think time {args.think:g} s), up to {args.requests} requests or {args.seconds:g} s per "
              f"endpoint, ecer serve --workers {args.workers or 'default'}, {args.scale} × demo; goal p99 < "
              f"{GOAL_P99_MS:g} ms", "",
-             "| backend | endpoint | req/s | p50 ms | p99 ms | errors | goal |", "|---|---|---:|---:|---:|---:|---|"]
+             "| backend | endpoint | first request ms | req/s | p50 ms | p99 ms | errors | goal |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
     for run in runs:
         for r in run["endpoints"]:
-            lines.append(f"| {run['backend']} | {r['endpoint']} | {r['requests_per_s']:.1f} | {r['p50_ms']:.1f} | "
+            lines.append(f"| {run['backend']} | {r['endpoint']} | {r['cold_ms']:.0f} | {r['requests_per_s']:.1f} | "
+                         f"{r['p50_ms']:.1f} | "
                          f"{r['p99_ms']:.1f} | {r['errors']} | {'met' if r['goal_met'] else 'missed'} |")
     return "\n".join(lines)
 
@@ -240,6 +250,8 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--workers", type=int, default=0, help="ecer serve --workers (0: its default)")
     parser.add_argument("--seconds", type=float, default=20, help="stop starting requests after this long")
+    parser.add_argument("--think", type=float, default=0,
+                        help="seconds each client waits between its requests (0: back to back)")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--only", default="", help="comma-separated texts: measure only endpoints whose label "
                         "contains one of them (and the baseline)")

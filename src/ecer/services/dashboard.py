@@ -39,39 +39,25 @@ def current_plan(session: Session) -> Any:
     return _parsed(record.yaml_text, record.source_file)
 
 
-_INDICATORS: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-
-
-def _data_version(session: Session) -> tuple[Any, ...]:
-    """Changes whenever a plan is loaded, a revision or value is added, or a review changes a status."""
-    from ecer.storage.models import IndicatorValue
-
-    record = active_record(session)
-    stats = session.execute(select(func.max(StatisticsRevision.id), func.count(StatisticsRevision.id),
-                                   func.max(StatisticsRevision.reviewed_at))
-                            .where(StatisticsRevision.status == "approved")).one()
-    values = session.execute(select(func.max(IndicatorValue.id), func.count(IndicatorValue.id))
-                             .where(IndicatorValue.status == "approved")).one()
-    return (None if record is None else (record.id, record.loaded_at), tuple(stats), tuple(values))
-
-
 def indicator_rows(session: Session) -> list[dict[str, Any]]:
     """``ecer.services.indicators.indicator_table`` (city-wide, every role may read it), computed once
     per data version: it parses the plan and runs the accounting, too slow to repeat on every page view."""
+    from ecer.services.derived_cache import cached
     from ecer.services.indicators import indicator_table
+    from ecer.storage.models import IndicatorValue, PlanRecord
 
-    key = _data_version(session)
-    if key not in _INDICATORS:
-        if len(_INDICATORS) > 16:
-            _INDICATORS.clear()
-        _INDICATORS[key] = indicator_table(session)
-    return _INDICATORS[key]
+    return cached(session, "indicator_rows", (), (StatisticsRevision, IndicatorValue, PlanRecord),
+                  lambda: indicator_table(session))
 
 
 def latest_year(session: Session, plan: Any) -> int:
-    """The latest year with approved full-year statistics (else the plan's base year)."""
-    year = session.scalar(select(func.max(StatisticsRevision.year)).where(
-        StatisticsRevision.status == "approved", StatisticsRevision.period == Period.YEAR.value))
+    """The latest year with approved full-year statistics (else the plan's base year); once per data
+    version (the query scans every revision)."""
+    from ecer.services.derived_cache import cached
+
+    year = cached(session, "latest_year", (), (StatisticsRevision,), lambda: session.scalar(
+        select(func.max(StatisticsRevision.year)).where(
+            StatisticsRevision.status == "approved", StatisticsRevision.period == Period.YEAR.value)))
     return int(year) if year is not None else plan.metadata.base_year
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Any, TypeVar
 
-from sqlalchemy import func, not_, or_, select
+from sqlalchemy import event, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from ecer.storage.models import AuditEntry
@@ -36,6 +36,9 @@ def data_version(session: Session, *models: Any, count: bool = True) -> tuple[An
     """One query: the last data-changing audit entry and, per model, max id, the latest change time
     (``CHANGE_TIMES``: a review changes a status without adding a row) and, unless ``count`` is false
     (tables of millions of readings, only appended to), the row count."""
+    memo = session.info.setdefault("data_versions", {})
+    if (models, count) in memo:  # asked again within one request: the same answer, no query
+        return memo[(models, count)]  # type: ignore[no-any-return]
     columns: list[Any] = [select(func.max(AuditEntry.id)).where(
         not_(or_(*[AuditEntry.action.like(p) for p in NOT_DATA_ACTIONS]))).scalar_subquery()]
     for model in models:
@@ -43,7 +46,15 @@ def data_version(session: Session, *models: Any, count: bool = True) -> tuple[An
         if count:
             columns.append(select(func.count(model.id)).scalar_subquery())
         columns += [select(func.max(getattr(model, c))).scalar_subquery() for c in CHANGE_TIMES if hasattr(model, c)]
-    return tuple(session.execute(select(*columns)).one())
+    memo[(models, count)] = version = tuple(session.execute(select(*columns)).one())
+    return version
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget_versions(session: Session, *_: Any) -> None:
+    """After a flush or in a new transaction the data may differ: the next question asks the database."""
+    session.info.pop("data_versions", None)
 
 
 def cached(session: Session, name: str, args: tuple[Hashable, ...], models: tuple[Any, ...],
