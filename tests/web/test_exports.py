@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from pydantic import BaseModel
 
-from tests.web.conftest import app_routes, login
+from tests.web.conftest import anonymous, app_routes, login
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -34,6 +34,10 @@ def _table(sheet) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
     """Rows under the header (row 2), keyed by header."""
     headers = [c.value for c in sheet[2]]
     return [dict(zip(headers, row, strict=True)) for row in sheet.iter_rows(min_row=3, values_only=True)]
+
+
+def _first_row(content: bytes) -> dict[str, str]:
+    return next(iter(csv.DictReader(io.StringIO(content.decode("utf-8-sig")))))
 
 
 def _as_beijing(text: str) -> dt.datetime:
@@ -170,3 +174,19 @@ def test_a_field_without_a_title_falls_back_to_its_name():
     assert (energy.header, energy.kind, energy.format) == ("综合能源消费量（吨标准煤）", "number", "#,##0.00")
     assert (note.header, note.kind) == ("note", "text")
     assert Row.model_fields["energy_tce"].is_required()  # declaring a column keeps a field required
+
+
+def test_text_that_looks_like_a_formula_stays_text(sqlite_web_db):
+    """A user name typed at the login form lands in the audit log; exported, it must not run in Excel."""
+    attack = '=HYPERLINK("http://example.invalid","点我")'
+    client = anonymous(sqlite_web_db)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"username": attack, "password": "wrong-pass-123", "csrf_token": token})
+    admin = login(sqlite_web_db, "root").client
+    sheet = _sheet(admin, "/api/v1/audit", action="login.failed")
+    actor = sheet.cell(3, [c.value for c in sheet[2]].index("操作人") + 1)
+    assert actor.value == attack and actor.data_type == "s"
+    chinese = admin.get("/api/v1/audit", params={"action": "login.failed", "format": "csv", "headers": "zh"})
+    assert _first_row(chinese.content)["操作人"] == "'" + attack
+    plain = admin.get("/api/v1/audit", params={"action": "login.failed", "format": "csv"})
+    assert _first_row(plain.content)["actor"] == attack  # as stored

@@ -111,6 +111,8 @@ def write_xlsx(target: str | Path | BinaryIO, tables: Sequence[XlsxTable]) -> by
             sheet.append([_cell_value(row.get(c.key), c) for c in table.columns])
             for index, column in enumerate(table.columns, start=1):
                 cell = sheet.cell(number, index)
+                if cell.data_type == "f":  # text such as a return reason starting with "=" stays text, never a formula
+                    cell.data_type = "s"
                 if len(styles) >= index:
                     cell._style = copy(styles[index - 1])
                     continue

@@ -94,9 +94,11 @@ def export(rows: Sequence[dict[str, Any]], model: type[BaseModel], params: ListP
     if params.format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([c.header if params.headers == "zh" else c.key for c in columns])
+        for_excel = params.headers == "zh"
+        writer.writerow([c.header if for_excel else c.key for c in columns])
         for row in rows:
-            writer.writerow(["" if v is None else _csv_text(v) for v in (jsonable(row.get(c.key)) for c in columns)])
+            texts = ["" if v is None else _csv_text(v) for v in (jsonable(row.get(c.key)) for c in columns)]
+            writer.writerow([_not_a_formula(t) for t in texts] if for_excel else texts)
         body, media = ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
     else:
         heading = title or params.title or name
@@ -143,6 +145,25 @@ def _shown(value: Any) -> str:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return f"{value:,.2f}"
     return "、".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _not_a_formula(text: str) -> str:
+    """Excel runs a CSV cell starting with = + - @ as a formula: quote such text (OWASP "CSV injection").
+
+    Numbers are left alone (``-0.036`` is a number, not a formula); only the ``headers=zh`` CSV, meant
+    for Excel, is changed, so programs reading the default CSV get the text as stored.
+    """
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _csv_text(value: Any) -> str:
