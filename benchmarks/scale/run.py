@@ -14,7 +14,8 @@ Synthetic data only (合成演示数据). Usage::
 
     .venv/bin/python benchmarks/scale/run.py --packets 20000 --rows 1e7 --pg-rows 1e7
 
-``--gateway-before REV`` also times the gateway as committed at git ``REV`` (before/after in one run);
+``--gateway-before REV`` also times the gateway as committed at git ``REV`` (before/after in one run),
+``--before-tree REV`` the whole gateway path of ``REV`` (its routing, codec and JetStream client);
 ``--skip ingest-decode,ingest-processes`` leaves out those gateway runs.
 """
 
@@ -24,6 +25,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import multiprocessing
 import os
 import shutil
@@ -97,25 +99,76 @@ def serve_pool(url: str, table: dict, processes: int, scan: bool, ready: Any, re
                              scan=scan, on_ready=ready.put))
 
 
-def pooled(url: str, n_packets: int, connections: int, outstanding: int, processes: int, scan: bool,
+#: The gateway of a whole former source tree (``--before-tree REV``): routing, codec and JetStream client
+#: as committed then, in its own process; prints its address, then its counters after SIGTERM.
+FORMER_TREE_GATEWAY = """
+import asyncio, json, signal, sys, time
+from pathlib import Path
+from ecer.scale.gateway import Gateway
+from ecer.scale.log.jetstream import JetStreamLog
+from ecer.scale.sources import sources_from_csv
+
+async def main(url, csv):
+    log = await JetStreamLog.connect(url)
+    gw = Gateway(log, sources_from_csv(Path(csv)), host="127.0.0.1", port=0)
+    await gw.start()
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    cpu = time.process_time()
+    print(json.dumps(gw.sockets[0]), flush=True)
+    await stop.wait()
+    cpu = time.process_time() - cpu
+    await gw.stop()
+    await log.close()
+    print(json.dumps({"cpu_seconds": cpu, "acks_per_process": [gw.stats.acks]}), flush=True)
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+def former_tree(rev: str, work: Path) -> Path:
+    """``src/`` as committed at ``rev`` (git archive), to run the whole former gateway path."""
+    root = Path(__file__).resolve().parents[2]
+    target = work / f"tree-{rev}"
+    target.mkdir()
+    archive = subprocess.run(["git", "archive", rev, "src"], cwd=root, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target / "src"
+
+
+def pooled(url: str, n_packets: int, connections: int, outstanding: int, processes: int | Path, scan: bool,
            label: str) -> None:
-    """Gateways as ``ecer lake gateway --processes N`` runs them, loggers in their own process."""
+    """Gateways as ``ecer lake gateway --processes N`` runs them (or a former tree's gateway when
+    ``processes`` is its ``src`` path), loggers in their own process."""
     outs = synthetic.outlets(max(connections, 50))
     data = list(synthetic.traffic(outs, dt.datetime(2024, 3, 1), n_packets // len(outs) + 1))[:n_packets]
     ctx = multiprocessing.get_context("spawn")
     ready, stats, results = ctx.Queue(), ctx.Queue(), ctx.Queue()
-    pool = ctx.Process(target=serve_pool, args=(url, {o.source.mn: o.source for o in outs}, processes, scan,
-                                                  ready, stats))
-    pool.start()
-    host, port = ready.get(timeout=120)[0]
+    if isinstance(processes, Path):
+        table = processes.parent / "sources.csv"
+        table.write_text("mn,pw,region\n" + "".join(f"{o.source.mn},{o.source.pw},{o.source.region}\n"
+                                                     for o in outs), encoding="utf-8")
+        server = subprocess.Popen([sys.executable, "-c", FORMER_TREE_GATEWAY, url, str(table)], text=True,
+                                  stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(processes)})
+        assert server.stdout is not None
+        host, port = json.loads(server.stdout.readline())
+    else:
+        pool = ctx.Process(target=serve_pool, args=(url, {o.source.mn: o.source for o in outs}, processes, scan,
+                                                      ready, stats))
+        pool.start()
+        host, port = ready.get(timeout=120)[0]
     per = [data[i::connections] for i in range(connections)]
     loggers = ctx.Process(target=run_loggers, args=(host, port, per, outstanding, results))
     loggers.start()
     acks, seconds = results.get()
     loggers.join()
-    os.kill(pool.pid, signal.SIGTERM)
-    counters = stats.get(timeout=120)
-    pool.join()
+    if isinstance(processes, Path):
+        server.send_signal(signal.SIGTERM)
+        counters = json.loads(server.communicate(timeout=120)[0].strip().splitlines()[-1])
+    else:
+        os.kill(pool.pid, signal.SIGTERM)
+        counters = stats.get(timeout=120)
+        pool.join()
     report(label, acks / seconds, "packets/s",
            f"{acks} acks of {len(data)} sent, {connections} connections × ≤ {outstanding} outstanding, "
            f"{seconds:.1f} s, acks per process {counters['acks_per_process']}")
@@ -317,6 +370,8 @@ def main() -> None:
                         help="also time the former plan (first copy per key in the query) with DuckDB and Spark local")
     parser.add_argument("--gateway-before", metavar="REV", default="",
                         help="also time the gateway as committed at git REV (fresh nats-server each, alternating)")
+    parser.add_argument("--before-tree", metavar="REV", default="",
+                        help="also time the whole gateway path (routing, codec, JetStream client) of git REV")
     parser.add_argument("--repeat", type=int, default=1, help="ingest runs per gateway (alternating)")
     parser.add_argument("--processes", type=int, default=2, help="gateway processes behind one port (SO_REUSEPORT)")
     parser.add_argument("--skip", default="", help="comma list of: ingest,ingest-decode,ingest-processes,duckdb,"
@@ -332,8 +387,11 @@ def main() -> None:
             if args.gateway_before:
                 runs.append(("former", former_gateway(args.gateway_before), False,
                              f"gateway at {args.gateway_before} (before)"))
+            if args.before_tree:
+                runs.append(("pool", former_tree(args.before_tree, work), False,
+                             f"gateway ×1 at {args.before_tree} (before)"))
             if "ingest-decode" not in skip:
-                runs.append(("pool", 1, False, "gateway ×1, full decode (former routing)"))
+                runs.append(("pool", 1, False, "gateway ×1, full decode of every frame"))
             runs.append(("pool", 1, True, "gateway ×1, header scan"))
             if "ingest-processes" not in skip and args.processes > 1:
                 runs.append(("pool", args.processes, True, f"gateway ×{args.processes} (SO_REUSEPORT), header scan"))

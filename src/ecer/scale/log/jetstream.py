@@ -11,8 +11,8 @@
   with the same message id (so a retry never duplicates) until ``publish_deadline``.
 * ``submit`` sends without waiting and returns a future of the receipt: a plain publish whose reply
   subject is ``<inbox>.<n>`` on one subscription of the log's own (no task, no per-message
-  identifier from the random source; about a third of the CPU of nats-py's ``publish_async``,
-  which the gateway measured as most of its per-packet cost). A PubAck that does not come within
+  identifier from the random source; about half the CPU of nats-py's ``publish_async``, which
+  was the largest share of the gateway's per-packet cost). A PubAck that does not come within
   ``request_timeout``, or an error reply, hands the message to ``publish`` (same message id, so the
   retry cannot duplicate); the future fails only when that gave up too. At most ``max_pending``
   messages await their PubAck; ``submit`` waits for room beyond that.
