@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from ecer.scale import require
-from ecer.scale.lake.layout import WINDOW, file_name, partition_dir, window_of
-from ecer.scale.lake.writer import WriterStats, open_root
+from ecer.scale.lake.layout import WINDOW, window_of
+from ecer.scale.lake.writer import PartitionFiles, WriterStats
 from ecer.scale.log.base import Log, Record
 from ecer.scale.meters import COLUMNS, SCALE, SUBJECTS, record_rows
 
@@ -42,16 +42,11 @@ def year_glob(root: str, year: int) -> str:
     return f"{root.rstrip('/')}/{SUBDIR}/month={year:04d}-*/*/*.parquet"
 
 
-class MeterFiles:
+class MeterFiles(PartitionFiles):
     """Synchronous part: records → Parquet files (runs on a worker thread)."""
 
     def __init__(self, root: str, member: int = 0, members: int = 1, window: int = WINDOW) -> None:
-        if not 0 <= member < members:
-            raise ValueError("member must satisfy 0 <= member < members")
-        self.fs, base = open_root(root)
-        self.base = f"{base}/{SUBDIR}"
-        self.member, self.members, self.window = member, members, window
-        self.fs.create_dir(self.base, recursive=True)
+        super().__init__(root, member, members, window, SUBDIR)
 
     def write(self, records: Sequence[Record]) -> tuple[int, list[str]]:
         """Write the rows of ``records``; returns (rows written, files written)."""
@@ -66,33 +61,25 @@ class MeterFiles:
             groups[(str(month), str(region), window_of(int(seq), self.window)[0])].append(index)  # type: ignore[call-overload]
         written, rows = [], 0
         for (month, region, first), indices in sorted(groups.items()):
-            directory = f"{self.base}/{partition_dir(month, region)}"
-            path = f"{directory}/{file_name(first, first + self.window - 1, self.member, self.members)}"
+            directory, path = self.path_of(month, region, first)
             part = table.take(pa.array(indices, pa.int64()))
             elsewhere = self._keys_elsewhere(directory, path)
             rows += _first_copies(part, elsewhere).num_rows  # this batch's new rows (stats)
-            existing = self._read(path)
+            existing = self.read(path, schema())
             if existing is not None:  # the window again: keep what is not being rewritten, add the new
                 pc = require("pyarrow.compute")
                 part = pa.concat_tables([existing.filter(pc.invert(pc.is_in(existing["seq"], value_set=part["seq"]))),
                                          part])
             part = _first_copies(part, elsewhere)
-            self._write(directory, path, part.sort_by(SORT_KEYS))
+            self.write_file(directory, path, part.sort_by(SORT_KEYS))
             written.append(path)
         return rows, written
-
-    def _files_in(self, directory: str) -> list[str]:
-        fs = require("pyarrow.fs")
-        selector = fs.FileSelector(directory, allow_not_found=True)
-        return sorted(info.path for info in self.fs.get_file_info(selector)
-                      if info.type == fs.FileType.File and info.base_name.endswith(".parquet")
-                      and not info.base_name.startswith("_"))
 
     def _keys_elsewhere(self, directory: str, path: str) -> dict[tuple[object, ...], int]:
         """Key → lowest log position among the directory's other files."""
         pq = require("pyarrow.parquet")
         known: dict[tuple[object, ...], int] = {}
-        for other in self._files_in(directory):
+        for other in self.files_in(directory):
             if other == path:
                 continue
             table = pq.read_table(other, filesystem=self.fs, columns=[*KEYS, "seq"])
@@ -100,22 +87,6 @@ class MeterFiles:
                 key = tuple(row[k] for k in KEYS)
                 known[key] = min(known.get(key, row["seq"]), row["seq"])
         return known
-
-    def _read(self, path: str) -> Any:
-        fs = require("pyarrow.fs")
-        pq = require("pyarrow.parquet")
-        if self.fs.get_file_info(path).type != fs.FileType.File:
-            return None
-        return pq.read_table(path, filesystem=self.fs, schema=schema())
-
-    def _write(self, directory: str, path: str, table: Any) -> None:
-        import uuid
-
-        pq = require("pyarrow.parquet")
-        self.fs.create_dir(directory, recursive=True)
-        temporary = f"{directory}/_tmp-{uuid.uuid4().hex}"  # readers skip names starting with _
-        pq.write_table(table, temporary, filesystem=self.fs, compression="zstd")
-        self.fs.move(temporary, path)  # complete file appears at once
 
 
 def _first_copies(part: Any, elsewhere: dict[tuple[object, ...], int]) -> Any:

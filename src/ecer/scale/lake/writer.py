@@ -65,15 +65,66 @@ class WriterStats:
         return {k: v for k, v in self.__dict__.items() if k != "started"}
 
 
-class LakeFiles:
+class PartitionFiles:
+    """The files of one writer member under ``root[/subdir]``: list, read and write them whole.
+
+    Shared by the HJ 212 writer (``LakeFiles``) and the meter writer (``meter_writer.MeterFiles``).
+    """
+
+    def __init__(self, root: str, member: int = 0, members: int = 1, window: int = WINDOW, subdir: str = "") -> None:
+        if not 0 <= member < members:
+            raise ValueError("member must satisfy 0 <= member < members")
+        self.fs, base = open_root(root)
+        self.base = f"{base}/{subdir}" if subdir else base
+        self.member, self.members, self.window = member, members, window
+        self.fs.create_dir(self.base, recursive=True)
+
+    def path_of(self, month: str, region: str, first: int) -> tuple[str, str]:
+        """(partition directory, this member's file of the log window starting at ``first``)."""
+        directory = f"{self.base}/{partition_dir(month, region)}"
+        return directory, f"{directory}/{file_name(first, first + self.window - 1, self.member, self.members)}"
+
+    def files_in(self, directory: str) -> list[str]:
+        """Complete Parquet files of a partition (temporary ``_tmp-`` names are skipped).
+
+        Another member may rename its temporary file while the directory is being listed, which a
+        local listing reports as an error: the listing is simply taken again.
+        """
+        fs = require("pyarrow.fs")
+        selector = fs.FileSelector(directory, allow_not_found=True)
+        for attempt in range(5):
+            try:
+                infos = self.fs.get_file_info(selector)
+                break
+            except OSError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.05)
+        return sorted(info.path for info in infos
+                      if info.type == fs.FileType.File and info.base_name.endswith(".parquet")
+                      and not info.base_name.startswith("_"))
+
+    def read(self, path: str, table_schema: Any) -> Any:
+        """The file at ``path``, or None when it does not exist."""
+        fs = require("pyarrow.fs")
+        pq = require("pyarrow.parquet")
+        if self.fs.get_file_info(path).type != fs.FileType.File:
+            return None
+        return pq.read_table(path, filesystem=self.fs, schema=table_schema)
+
+    def write_file(self, directory: str, path: str, table: Any) -> None:
+        pq = require("pyarrow.parquet")
+        self.fs.create_dir(directory, recursive=True)
+        temporary = f"{directory}/_tmp-{uuid.uuid4().hex}"  # readers skip names starting with _
+        pq.write_table(table, temporary, filesystem=self.fs, compression="zstd", row_group_size=1 << 20)
+        self.fs.move(temporary, path)  # complete file appears at once (a rename on local disks)
+
+
+class LakeFiles(PartitionFiles):
     """Synchronous part: records → Parquet files (runs on a worker thread)."""
 
     def __init__(self, root: str, member: int = 0, members: int = 1, window: int = WINDOW) -> None:
-        if not 0 <= member < members:
-            raise ValueError("member must satisfy 0 <= member < members")
-        self.fs, self.base = open_root(root)
-        self.member, self.members, self.window = member, members, window
-        self.fs.create_dir(self.base, recursive=True)
+        super().__init__(root, member, members, window)
         self._latest: dict[str, Any] = {}  # partition directory → (mn, latest DataTime) in its files
 
     def write(self, records: Sequence[Record]) -> tuple[int, list[str]]:
@@ -94,8 +145,7 @@ class LakeFiles:
         written, rows = [], 0
         for (month, region, first), indices in sorted(groups.items()):
             part = table.take(pa.array(indices, pa.int64()))
-            directory = f"{self.base}/{partition_dir(month, region)}"
-            path = f"{directory}/{file_name(first, first + self.window - 1, self.member, self.members)}"
+            directory, path = self.path_of(month, region, first)
             known = self._latest_in(directory)
             late = dedup.late_rows(part, known)
             if pc.any(late).as_py():  # rows an earlier file may hold already
@@ -103,28 +153,21 @@ class LakeFiles:
                 others = self._keys_elsewhere(directory, path, pc.unique(suspects["mn"]).to_pylist())
                 part = pa.concat_tables([part.filter(pc.invert(late)), dedup.drop_known(suspects, others)])
             rows += part.num_rows
-            existing = self._read(path)
+            existing = self.read(path, schema())
             if existing is not None:  # the window again: keep what is not being rewritten, add the new
                 keep = pc.invert(pc.is_in(existing["seq"], value_set=part["seq"]))
                 part = dedup.first_copies(pa.concat_tables([existing.filter(keep), part]))
-            self._write(directory, path, part.sort_by(SORT_KEYS))
+            self.write_file(directory, path, part.sort_by(SORT_KEYS))
             self._latest[directory] = dedup.merge_latest(known, part)
             written.append(path)
         return rows, written
-
-    def _files_in(self, directory: str) -> list[str]:
-        fs = require("pyarrow.fs")
-        selector = fs.FileSelector(directory, allow_not_found=True)
-        return sorted(info.path for info in self.fs.get_file_info(selector)
-                      if info.type == fs.FileType.File and info.base_name.endswith(".parquet")
-                      and not info.base_name.startswith("_"))
 
     def _latest_in(self, directory: str) -> Any:
         """Each outlet's latest DataTime in the directory's files (read once per writer process)."""
         if directory not in self._latest:
             pq = require("pyarrow.parquet")
             known = None
-            for path in self._files_in(directory):
+            for path in self.files_in(directory):
                 known = dedup.merge_latest(known, pq.read_table(path, filesystem=self.fs,
                                                                 columns=["mn", "data_time"]))
             self._latest[directory] = known
@@ -136,22 +179,8 @@ class LakeFiles:
         pq = require("pyarrow.parquet")
         tables = [pq.read_table(other, filesystem=self.fs, columns=["mn", "data_time", "code", "seq"],
                                 filters=[("mn", "in", mns)])
-                  for other in self._files_in(directory) if other != path]
+                  for other in self.files_in(directory) if other != path]
         return pa.concat_tables(tables) if tables else None
-
-    def _read(self, path: str) -> Any:
-        fs = require("pyarrow.fs")
-        pq = require("pyarrow.parquet")
-        if self.fs.get_file_info(path).type != fs.FileType.File:
-            return None
-        return pq.read_table(path, filesystem=self.fs, schema=schema())
-
-    def _write(self, directory: str, path: str, table: Any) -> None:
-        pq = require("pyarrow.parquet")
-        self.fs.create_dir(directory, recursive=True)
-        temporary = f"{directory}/_tmp-{uuid.uuid4().hex}"  # readers skip names starting with _
-        pq.write_table(table, temporary, filesystem=self.fs, compression="zstd", row_group_size=1 << 20)
-        self.fs.move(temporary, path)  # complete file appears at once (a rename on local disks)
 
 
 async def run_writer(log_: Log, root: str, *, member: int = 0, members: int = 1, batch: int = 5000,
