@@ -32,6 +32,7 @@ import contextlib
 import itertools
 import json
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -83,9 +84,12 @@ class JetStreamLog:
         self._retries: set[asyncio.Task[Stored]] = set()  # keeps retry tasks referenced until done
         self._inbox: str | None = None  # "<inbox>." of the PubAcks of ``submit``
         self._tokens = itertools.count()
-        # token → (receipt, PubAck timer, subject, data, msg_id): what a retry needs
-        self._waiting: dict[str, tuple[asyncio.Future[Stored], asyncio.TimerHandle, str, bytes, str | None]] = {}
+        # token → (receipt, subject, data, msg_id): what a retry needs
+        self._waiting: dict[str, tuple[asyncio.Future[Stored], str, bytes, str | None]] = {}
         self._room = asyncio.Event()  # set when fewer than ``max_pending`` await their PubAck
+        # (PubAck deadline, token) in sending order: one timer sweeps them, not one timer per message
+        self._deadlines: deque[tuple[float, str]] = deque()
+        self._sweeper: asyncio.TimerHandle | None = None
 
     @classmethod
     async def connect(cls, url: str, options: StreamOptions | None = None, *, create: bool = True) -> JetStreamLog:
@@ -164,16 +168,29 @@ class JetStreamLog:
         try:
             inbox = self._inbox or await self._pubacks()
             token = str(next(self._tokens))
-            timer = loop.call_later(self.options.request_timeout, self._no_puback, token)
-            self._waiting[token] = (receipt, timer, subject, data, msg_id)
+            self._waiting[token] = (receipt, subject, data, msg_id)
+            self._deadlines.append((loop.time() + self.options.request_timeout, token))
+            if self._sweeper is None:
+                self._sweeper = loop.call_later(self.options.request_timeout, self._sweep)
             await self.nc.publish(subject, data, reply=inbox + token,
                                   headers=None if msg_id is None else {"Nats-Msg-Id": msg_id})
         except Exception:  # not connected right now: the retrying path decides
-            if (entry := self._waiting_done(token)) is not None:
-                entry[1].cancel()
+            self._waiting_done(token)
             if not receipt.done():
                 self._retry(receipt, subject, data, msg_id)
         return receipt
+
+    def _sweep(self) -> None:
+        """Retry what got no PubAck by its deadline (at most a tenth of ``request_timeout`` late)."""
+        loop = asyncio.get_running_loop()
+        now, deadlines = loop.time(), self._deadlines
+        while deadlines and deadlines[0][0] <= now:
+            token = deadlines.popleft()[1]
+            if token in self._waiting:
+                self._no_puback(token)
+        self._sweeper = None
+        if deadlines:
+            self._sweeper = loop.call_at(max(deadlines[0][0], now + self.options.request_timeout / 10), self._sweep)
 
     async def _pubacks(self) -> str:
         """Subscribe once to the PubAcks of ``submit`` (``<inbox>.*``)."""
@@ -194,8 +211,7 @@ class JetStreamLog:
         entry = self._waiting_done(msg.subject[len(self._inbox):])
         if entry is None:  # already retried after its timeout
             return
-        receipt, timer, subject, data, msg_id = entry
-        timer.cancel()
+        receipt, subject, data, msg_id = entry
         if receipt.done():
             return
         try:  # {"stream":"HJ212","seq":7[,"duplicate":true]}; an error, or no responders (503, no data)
@@ -210,7 +226,7 @@ class JetStreamLog:
         """No PubAck within ``request_timeout``: the waiting ``publish`` tries again with the same id."""
         entry = self._waiting_done(token)
         if entry is not None and not entry[0].done():
-            self._retry(entry[0], entry[2], entry[3], entry[4])
+            self._retry(*entry)
 
     def _retry(self, receipt: asyncio.Future[Stored], subject: str, data: bytes, msg_id: str | None) -> None:
         """Finish ``receipt`` from the waiting, retrying ``publish`` (a task only on this rare path)."""
