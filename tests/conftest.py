@@ -99,8 +99,15 @@ def fresh_pg_url(pg_server_url: str) -> Iterator[str]:
     """A PostgreSQL database emptied for one test (its schema dropped and recreated)."""
     import sqlalchemy as sa
 
+    from ecer.storage.db import engine_for
+
+    engine_for(pg_server_url).dispose()  # the previous test's pooled connections
     engine = sa.create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
+        # A connection the previous test left open (a server thread still stopping) would hold locks
+        # that make the drop wait: end it first.
+        conn.execute(sa.text("select pg_terminate_backend(pid) from pg_stat_activity "
+                             "where datname = current_database() and pid <> pg_backend_pid()"))
         conn.execute(sa.text("drop schema public cascade"))
         conn.execute(sa.text("create schema public"))
     engine.dispose()
