@@ -80,11 +80,16 @@ def run_gateways(log_url: str, loader: Callable[[], Mapping[str, SourceEntry]], 
     for member in members:
         member.start()
 
+    asked: list[int] = []
+
     def forward(signum: int, _frame: object) -> None:
+        """Stop the processes; a second signal kills them (one may hang connecting to the log)."""
+        asked.append(signum)
+        how = signal.SIGKILL if len(asked) > 1 and _frame is not None else signal.SIGTERM
         for member in members:
             if member.pid is not None and member.exitcode is None:
                 with contextlib.suppress(ProcessLookupError):
-                    os.kill(member.pid, signal.SIGTERM)
+                    os.kill(member.pid, how)
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     results: dict[int, dict[str, Any]] = {}
