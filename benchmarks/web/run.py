@@ -9,9 +9,11 @@ and statistics revisions copied until there are ``--scale`` times the demo's row
 bulk ``INSERT … SELECT`` statements with shifted ids and suffixed unique keys (credit code, MN), so
 they take seconds, not an importer run. Then, per endpoint, one ``ecer serve --workers N`` on a free
 127.0.0.1 port and ``--concurrency`` logged-in clients sending ``--requests`` requests (or as many as
-fit in ``--seconds``), back to back or with ``--think`` seconds between a client's requests. Prints requests/s, p50 and p99 per endpoint against the goal (issue 6: p99 under
-200 ms at 50 concurrent users); ``--json`` prints the same as JSON. The same-run baseline is
-``/api/v1/health`` (no database work beyond the schema check). Only loopback traffic; bounded in count.
+fit in ``--seconds``), back to back or with ``--think`` seconds between a client's requests. Prints
+the first request's time (a fresh server computes the derived figures), requests/s, p50 and p99 per
+endpoint against the goal (issue 6: p99 under 200 ms at 50 concurrent users); ``--json`` prints the
+same as JSON. The same-run baseline is ``/api/v1/health`` (no database work beyond the schema check).
+Only loopback traffic; bounded in count. Figures and how to read them: docs/performance.md.
 """
 
 from __future__ import annotations
