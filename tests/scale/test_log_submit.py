@@ -42,3 +42,20 @@ def test_submit_outside_the_stream_fails_after_retrying(nats_url: str) -> None:
     with pytest.raises(EcerError) as caught:
         asyncio.run(main())
     assert caught.value.code == "SCALE_LOG_NOT_STORED"
+
+
+def test_connecting_to_a_log_nobody_answers_fails_at_once() -> None:
+    """A gateway must not start without its log (nats-py alone would retry the first connection for ever)."""
+    import socket
+    import time
+
+    from ecer.scale.log.jetstream import JetStreamLog
+
+    with socket.socket() as probe:  # a port with no listener
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.monotonic()
+    with pytest.raises(EcerError) as caught:
+        asyncio.run(asyncio.wait_for(JetStreamLog.connect(f"nats://127.0.0.1:{port}"), 30))
+    assert caught.value.problems[0].code == "SCALE_LOG_UNREACHABLE"
+    assert time.monotonic() - started < 10

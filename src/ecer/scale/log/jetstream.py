@@ -36,6 +36,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from ecer.domain.errors import EcerError
 from ecer.scale import require
@@ -74,6 +75,22 @@ class JetStreamConsumer:
         await upto.handle.ack_sync()  # type: ignore[attr-defined]
 
 
+async def _any_answers(servers: list[str], timeout: float = 3.0) -> bool:
+    """Whether any of the servers accepts a TCP connection within ``timeout``."""
+    for server in servers:
+        address = urlsplit(server if "://" in server else f"nats://{server}")
+        try:
+            _, writer = await asyncio.wait_for(
+                asyncio.open_connection(address.hostname or "127.0.0.1", address.port or 4222), timeout)
+        except (OSError, TimeoutError):
+            continue
+        writer.close()
+        with contextlib.suppress(Exception):
+            await writer.wait_closed()
+        return True
+    return False
+
+
 class JetStreamLog:
     """``await JetStreamLog.connect("nats://127.0.0.1:4222")``; the stream is created when missing."""
 
@@ -98,6 +115,10 @@ class JetStreamLog:
             servers = check_servers(url)
         except ValueError as exc:
             raise EcerError("SCALE_LOG_URL_INVALID", str(exc)) from exc
+        # nats-py retries a first connection for ever when reconnects are unlimited (as they must be
+        # once running): a server must answer now, or the gateway would start without a log.
+        if not await _any_answers(servers):
+            raise EcerError("SCALE_LOG_UNREACHABLE", f"{url}: no server accepts a connection")
         try:
             nc = await nats.connect(servers=servers, connect_timeout=3, max_reconnect_attempts=-1,
                                     reconnect_time_wait=0.2, allow_reconnect=True)
