@@ -14,14 +14,13 @@ a day, so reading the partition's key columns is cheap).
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, Final
 
 from ecer.scale import require
 from ecer.scale.lake.layout import WINDOW, window_of
-from ecer.scale.lake.writer import PartitionFiles, WriterStats
+from ecer.scale.lake.writer import PartitionFiles, WriterStats, consume_into
 from ecer.scale.log.base import Log, Record
 from ecer.scale.meters import COLUMNS, SCALE, SUBJECTS, record_rows
 
@@ -106,30 +105,6 @@ async def run_meter_writer(log_: Log, root: str, *, member: int = 0, members: in
                            flush_seconds: float = 5.0, window: int = WINDOW, idle_exit: float | None = None,
                            stop: asyncio.Event | None = None, stats: WriterStats | None = None) -> WriterStats:
     """Consume ``meter.>``, write, acknowledge; until ``stop``, or ``idle_exit`` seconds with nothing new."""
-    files = MeterFiles(root, member, members, window)
-    stats = stats or WriterStats()
-    consumer = await log_.consumer(f"lake-meters-w{member}of{members}", SUBJECTS)
-    loop = asyncio.get_running_loop()
-    buffer: list[Record] = []
-    first_at = last_data = time.monotonic()
-    while True:
-        records = await consumer.fetch(batch, timeout=0.5)
-        now = time.monotonic()
-        if records:
-            first_at = now if not buffer else first_at
-            buffer.extend(records)
-            last_data = now
-        done = (stop is not None and stop.is_set()) or (idle_exit is not None and now - last_data >= idle_exit)
-        if buffer and (not records or done or now - first_at >= flush_seconds
-                       or window_of(buffer[0].seq, window) != window_of(buffer[-1].seq, window)):
-            started = time.perf_counter()
-            rows, paths = await loop.run_in_executor(None, files.write, buffer)
-            await consumer.ack(buffer[-1])  # every file holding these records is complete
-            stats.write_seconds += time.perf_counter() - started
-            stats.records += len(buffer)
-            stats.rows += rows
-            stats.files += len(paths)
-            stats.flushes += 1
-            buffer = []
-        if done and not buffer:
-            return stats
+    return await consume_into(log_, MeterFiles(root, member, members, window), f"lake-meters-w{member}of{members}",
+                              SUBJECTS, batch=batch, max_buffer=200_000, flush_seconds=flush_seconds,
+                              idle_exit=idle_exit, stop=stop, stats=stats)

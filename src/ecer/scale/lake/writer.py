@@ -79,6 +79,10 @@ class PartitionFiles:
         self.member, self.members, self.window = member, members, window
         self.fs.create_dir(self.base, recursive=True)
 
+    def write(self, records: Sequence[Record]) -> tuple[int, list[str]]:
+        """Write the rows of ``records``; returns (rows written, files written)."""
+        raise NotImplementedError
+
     def path_of(self, month: str, region: str, first: int) -> tuple[str, str]:
         """(partition directory, this member's file of the log window starting at ``first``)."""
         directory = f"{self.base}/{partition_dir(month, region)}"
@@ -187,10 +191,19 @@ async def run_writer(log_: Log, root: str, *, member: int = 0, members: int = 1,
                      max_buffer: int = 200_000, flush_seconds: float = 5.0, window: int = WINDOW,
                      idle_exit: float | None = None, stop: asyncio.Event | None = None,
                      stats: WriterStats | None = None) -> WriterStats:
-    """Consume, write, acknowledge; until ``stop`` is set, or ``idle_exit`` seconds pass with nothing new."""
-    files = LakeFiles(root, member, members, window)
+    """Consume ``hj212.>``, write, acknowledge; until ``stop`` is set, or ``idle_exit`` seconds pass with nothing new."""
+    return await consume_into(log_, LakeFiles(root, member, members, window), f"lake-w{member}of{members}",
+                              "hj212.>", batch=batch, max_buffer=max_buffer, flush_seconds=flush_seconds,
+                              idle_exit=idle_exit, stop=stop, stats=stats)
+
+
+async def consume_into(log_: Log, files: PartitionFiles, consumer_name: str, subjects: str, *,
+                       batch: int, max_buffer: int, flush_seconds: float, idle_exit: float | None,
+                       stop: asyncio.Event | None, stats: WriterStats | None) -> WriterStats:
+    """The loop of every lake writer: buffer until a log window closes, the buffer is full or
+    ``flush_seconds`` passed; write the files (``files.write`` on a worker thread); then acknowledge."""
     stats = stats or WriterStats()
-    consumer = await log_.consumer(f"lake-w{member}of{members}", "hj212.>")
+    consumer = await log_.consumer(consumer_name, subjects)
     loop = asyncio.get_running_loop()
     buffer: list[Record] = []
     first_at = last_data = time.monotonic()
@@ -204,7 +217,7 @@ async def run_writer(log_: Log, root: str, *, member: int = 0, members: int = 1,
             last_data = now
         done = (stop is not None and stop.is_set()) or (idle_exit is not None and now - last_data >= idle_exit)
         if buffer and (not records or done or len(buffer) >= max_buffer or now - first_at >= flush_seconds
-                       or window_of(buffer[0].seq, window) != window_of(buffer[-1].seq, window)):
+                       or window_of(buffer[0].seq, files.window) != window_of(buffer[-1].seq, files.window)):
             started = time.perf_counter()
             rows, paths = await loop.run_in_executor(None, files.write, buffer)
             await consumer.ack(buffer[-1])  # every file holding these records is complete
