@@ -80,3 +80,24 @@ def test_serve_with_two_workers_answers_gzip(sqlite_web_db, tmp_path: Path):
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+def test_warm_up_fills_the_figures_the_main_pages_read(sqlite_web_db):
+    """What ``ecer serve`` computes as each worker starts is what the home page and the unit list then find."""
+    from ecer.services import derived_cache
+    from ecer.services.warmup import warm_up
+
+    def names() -> set[str]:
+        return {key[0] for key in derived_cache._cache if key[1][0] == sqlite_web_db}
+
+    assert names() == set()
+    warm_up(sqlite_web_db)
+    warmed = names()
+    assert {"barometer", "indicator_rows", "unit_rows", "budget_rows", "source_figures"} <= warmed
+    before = dict(derived_cache._cache)
+    viewer = login(sqlite_web_db, "drc")
+    assert viewer.client.get("/").status_code == 200
+    assert viewer.client.get("/api/v1/units").status_code == 200
+    assert viewer.client.get("/api/v1/budgets").status_code == 200
+    kept = {k: v for k, v in derived_cache._cache.items() if k in before}
+    assert all(kept[k] is before[k] for k in kept) and len(kept) == len(before)  # found, not computed again

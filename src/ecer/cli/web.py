@@ -32,6 +32,7 @@ def serve(
         print_new_password("admin", password)
     console().print(f"ECER 已启动：http://{host}:{port}/ （API 文档 /api/docs；Ctrl-C 停止）", highlight=False)
     workers = workers or default_workers()
+    os.environ["ECER_WARM_UP"] = "1"  # each worker computes the main pages' figures as it starts
     if workers == 1:
         uvicorn.run(create_app(url), host=host, port=port, log_level="warning")
     else:  # each worker process builds the app from ECER_DATABASE_URL

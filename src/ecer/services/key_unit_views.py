@@ -64,7 +64,7 @@ def unit_rows(session: Session, principal: Principal, *, year: int | None = None
     region = _region_filter(session, principal, region)
     year = year or report_year(session)
     rows = []
-    for row in _all_unit_rows(session, year):
+    for row in all_unit_rows(session, year):
         if not may_read_unit(principal, row["id"], row["region"]) or (region and row["region"] != region):
             continue
         if industry and not (row["industry_code"].startswith(industry.upper()) or row["industry_name"] == industry):
@@ -78,7 +78,7 @@ def unit_rows(session: Session, principal: Principal, *, year: int | None = None
 KEY_UNIT_DATA = (KeyUnit, KeyUnitProduct, EnergyReportRevision, EnergyBudget)
 
 
-def _all_unit_rows(session: Session, year: int | None) -> list[dict[str, Any]]:
+def all_unit_rows(session: Session, year: int | None) -> list[dict[str, Any]]:
     def compute() -> list[dict[str, Any]]:
         units = list(session.scalars(select(KeyUnit).order_by(KeyUnit.region, KeyUnit.credit_code)))
         months = approved_months(session, [u.id for u in units]) if year else {}  # one query, not one per unit
@@ -196,18 +196,22 @@ def twohigh_detail(session: Session, principal: Principal, project_id: int, year
     return row
 
 
+def all_budget_rows(session: Session, year: int, region: str | None) -> list[dict[str, Any]]:
+    """Every budget row of the year (and region), once per data version."""
+    from ecer.services.budgets import status_rows
+
+    return cached(session, "budget_rows", (year, region), KEY_UNIT_DATA, lambda: status_rows(session, year, region))
+
+
 def budget_rows(session: Session, principal: Principal, *, year: int | None = None, region: str | None = None,
                 scope: str | None = None) -> list[dict[str, Any]]:
     """Region, unit and project budgets of the year with their status, as far as the principal may read."""
-    from ecer.services.budgets import status_rows
-
     plan = current_plan(session)
     region = _region_filter(session, principal, region)
     year = year or report_year(session) or plan.metadata.target_year
     units = {u.credit_code: u for u in session.scalars(select(KeyUnit))}
     rows = []
-    for row in cached(session, "budget_rows", (year, region), KEY_UNIT_DATA,
-                      lambda: status_rows(session, year, region)):
+    for row in all_budget_rows(session, year, region):
         if scope and row["scope"] != scope:
             continue
         if row["scope"] == "unit":

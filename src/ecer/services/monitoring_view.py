@@ -79,8 +79,7 @@ def source_rows(session: Session, principal: Principal, region: str | None = Non
     """Sources with status, the time of their last hourly record, its values and open alarms."""
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     sources = visible_sources(session, principal, region)
-    figures = cached(session, "source_figures", (), (MonitoredSource, SourcePollutant, Reading, Alarm),
-                     lambda: _source_figures(session), count=False)
+    figures = cached_source_figures(session)
     rows = []
     for s in sources:
         base, latest, values, open_alarms = figures[s.mn]
@@ -90,7 +89,13 @@ def source_rows(session: Session, principal: Principal, region: str | None = Non
     return rows
 
 
-def _source_figures(session: Session) -> dict[str, tuple[dict[str, Any], dt.datetime | None, dict[str, Any], int]]:
+def cached_source_figures(session: Session) -> dict[str, tuple[dict[str, Any], dt.datetime | None, dict[str, Any], int]]:
+    """``source_figures`` once per data version (readings are only appended: no row count)."""
+    return cached(session, "source_figures", (), (MonitoredSource, SourcePollutant, Reading, Alarm),
+                  lambda: source_figures(session), count=False)
+
+
+def source_figures(session: Session) -> dict[str, tuple[dict[str, Any], dt.datetime | None, dict[str, Any], int]]:
     """MN → (registry row, time of the last hourly record, its values, open alarms), for every source
     at once: a query per kind of figure, not per source."""
     sources = list(session.scalars(select(MonitoredSource)))

@@ -9,6 +9,11 @@ default, so a router added later cannot be left open by mistake.
 from __future__ import annotations
 
 import importlib
+import logging
+import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,8 +39,27 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """``ecer serve`` sets ECER_WARM_UP=1: each worker computes the derived figures in the background
+    as it starts, so the first visitors do not wait for them (tests and embedding apps skip this)."""
+    if os.environ.get("ECER_WARM_UP") == "1":
+        threading.Thread(target=_warm_up, args=(app.state.database_url,), name="ecer-warm-up", daemon=True).start()
+    yield
+
+
+def _warm_up(url: str) -> None:
+    from ecer.services.warmup import warm_up
+
+    try:
+        warm_up(url)
+    except Exception:  # a page computes its figures itself when this fails
+        logging.getLogger("ecer.web").exception("warm-up failed")
+
+
 def create_app(database_url: str | None = None) -> FastAPI:
     app = FastAPI(
+        lifespan=_lifespan,
         title="ECER 节能减排目标管理与监测预警平台",
         version=__version__,
         docs_url=None,  # served below from /static/vendor: nothing from a CDN
