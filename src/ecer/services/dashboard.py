@@ -7,7 +7,6 @@ API, the pages and exports cannot disagree about scope.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,46 +15,40 @@ from sqlalchemy.orm import Session
 from ecer.domain.energy.dual_control import account
 from ecer.domain.energy.periods import Period
 from ecer.domain.errors import EcerError
+from ecer.services.derived_cache import cached
 from ecer.services.energy import accounting_rules, generation_coal_rate, region_targets
-from ecer.storage.models import StatisticsRevision
-from ecer.storage.plans import active_record
+from ecer.storage.models import IndicatorValue, PlanRecord, StatisticsRevision
+from ecer.storage.plans import active_plan
 from ecer.storage.statistics import to_statistics
 from ecer.web.access import Principal
 
 
-@lru_cache(maxsize=4)
-def _parsed(yaml_text: str, source_file: str) -> Any:
-    from ecer.domain.plan.loader import load_plan_text
-
-    return load_plan_text(yaml_text, source_file)
-
-
 def current_plan(session: Session) -> Any:
-    """The active plan, parsed once per distinct text (``active_plan`` re-reads the YAML on every call,
-    about 0.1 s of CPU: most of a page's time). Treat the result as read-only."""
-    record = active_record(session)
-    if record is None:
-        raise EcerError("PLAN_NOT_LOADED", "请运行 ecer init 或 ecer plan load")
-    return _parsed(record.yaml_text, record.source_file)
+    """The active plan (parsed once per distinct text by ``active_plan``), read once per request:
+    a page asks for it several times. Treat the result as read-only."""
+    plan = session.info.get("active_plan")
+    if plan is None:
+        plan = session.info["active_plan"] = active_plan(session)
+    return plan
+
+
+# The home page's figures share one data version (one query per request instead of one per figure).
+HOME_DATA = (StatisticsRevision, IndicatorValue, PlanRecord)
 
 
 def indicator_rows(session: Session) -> list[dict[str, Any]]:
     """``ecer.services.indicators.indicator_table`` (city-wide, every role may read it), computed once
     per data version: it parses the plan and runs the accounting, too slow to repeat on every page view."""
-    from ecer.services.derived_cache import cached
     from ecer.services.indicators import indicator_table
-    from ecer.storage.models import IndicatorValue, PlanRecord
 
-    return cached(session, "indicator_rows", (), (StatisticsRevision, IndicatorValue, PlanRecord),
-                  lambda: indicator_table(session))
+    return cached(session, "indicator_rows", (), HOME_DATA, lambda: indicator_table(session))
 
 
 def latest_year(session: Session, plan: Any) -> int:
     """The latest year with approved full-year statistics (else the plan's base year); once per data
     version (the query scans every revision)."""
-    from ecer.services.derived_cache import cached
 
-    year = cached(session, "latest_year", (), (StatisticsRevision,), lambda: session.scalar(
+    year = cached(session, "latest_year", (), HOME_DATA, lambda: session.scalar(
         select(func.max(StatisticsRevision.year)).where(
             StatisticsRevision.status == "approved", StatisticsRevision.period == Period.YEAR.value)))
     return int(year) if year is not None else plan.metadata.base_year
@@ -82,8 +75,6 @@ def _latest_approved(session: Session) -> dict[str, dict[tuple[int, Period], Any
 
 def barometer(session: Session, year: int, period: Period) -> list[Any]:
     """As ``ecer.services.energy.barometer`` (吉林市 first, then Annex 1 order), from the latest approved rows."""
-    from ecer.services.derived_cache import cached
-    from ecer.storage.models import PlanRecord
 
     def compute() -> list[Any]:
         plan = current_plan(session)
@@ -93,7 +84,7 @@ def barometer(session: Session, year: int, period: Period) -> list[Any]:
                         generation_coal_rate) for r in plan.annex1_regions()]
 
     # computed once per data version: an import, an approval or a plan load changes it
-    return cached(session, "barometer", (year, period), (StatisticsRevision, PlanRecord), compute)
+    return cached(session, "barometer", (year, period), HOME_DATA, compute)
 
 
 def progress_rows(session: Session, principal: Principal, year: int, period: Period,

@@ -55,6 +55,7 @@ def data_version(session: Session, *models: Any, count: bool = True) -> tuple[An
 def _forget_versions(session: Session, *_: Any) -> None:
     """After a flush or in a new transaction the data may differ: the next question asks the database."""
     session.info.pop("data_versions", None)
+    session.info.pop("active_plan", None)  # services.dashboard.current_plan
 
 
 def cached(session: Session, name: str, args: tuple[Hashable, ...], models: tuple[Any, ...],
