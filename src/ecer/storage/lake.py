@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import asdict
 from decimal import Decimal
 
 from sqlalchemy import DateTime, Integer, String, UniqueConstraint, delete, select
@@ -38,17 +39,18 @@ class LakeEmissionTotal(Base):
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+def _replace(session: Session, model: type[LakeEmissionTotal] | type[LakeEnergyTotal], year: int,
+             totals: Iterable[object], *, engine: str, lake: str) -> int:
+    """Replace the year's rows of ``model`` with ``totals`` (dataclasses whose fields are its columns)."""
+    session.execute(delete(model).where(model.year == year))
+    rows = [model(**asdict(t), engine=engine, lake=lake) for t in totals]  # type: ignore[call-overload]
+    session.add_all(rows)
+    return len(rows)
+
+
 def replace_year(session: Session, year: int, totals: Iterable[object], *, engine: str, lake: str) -> int:
-    """Replace the year's rows with ``totals`` (objects with the ``Total`` fields); returns the count."""
-    session.execute(delete(LakeEmissionTotal).where(LakeEmissionTotal.year == year))
-    count = 0
-    for t in totals:
-        session.add(LakeEmissionTotal(
-            year=t.year, month=t.month, region=t.region, code=t.code, mass_kg=t.mass_kg,  # type: ignore[attr-defined]
-            volume_m3=t.volume_m3, readings=t.readings, outlets=t.outlets,  # type: ignore[attr-defined]
-            engine=engine, lake=lake))
-        count += 1
-    return count
+    """Replace the year's rows with ``totals`` (``Total`` objects); returns the count."""
+    return _replace(session, LakeEmissionTotal, year, totals, engine=engine, lake=lake)
 
 
 def totals_for(session: Session, year: int) -> list[LakeEmissionTotal]:
@@ -80,15 +82,7 @@ class LakeEnergyTotal(Base):
 
 def replace_energy_year(session: Session, year: int, totals: Iterable[object], *, engine: str, lake: str) -> int:
     """Replace the year's metered-energy rows with ``totals`` (``EnergyTotal`` objects); returns the count."""
-    session.execute(delete(LakeEnergyTotal).where(LakeEnergyTotal.year == year))
-    count = 0
-    for t in totals:
-        session.add(LakeEnergyTotal(
-            year=t.year, month=t.month, region=t.region, carrier=t.carrier, unit=t.unit,  # type: ignore[attr-defined]
-            amount=t.amount, tce=t.tce, meters=t.meters, units=t.units,  # type: ignore[attr-defined]
-            readings=t.readings, engine=engine, lake=lake))  # type: ignore[attr-defined]
-        count += 1
-    return count
+    return _replace(session, LakeEnergyTotal, year, totals, engine=engine, lake=lake)
 
 
 def energy_totals_for(session: Session, year: int) -> list[LakeEnergyTotal]:
