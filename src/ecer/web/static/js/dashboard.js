@@ -4,19 +4,8 @@
   "use strict";
   var COLOURS = { red: "#d7263d", yellow: "#e5a50a", green: "#2e9e4f", none: "#9aa5b1" };
   var LEVEL_ZH = { red: "红色预警", yellow: "黄色预警", green: "绿色", none: "数据不全" };
-  function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
+  var data = ECER.data, chart = ECER.chart; // charts.js
   function pct(v, d) { return v === null || v === undefined ? "—" : (v * 100).toFixed(d === undefined ? 2 : d) + "%"; }
-  var charts = [];
-  function chart(id) {
-    var el = document.getElementById(id);
-    if (!el || !window.echarts) return null;
-    var c = echarts.init(el, null, { renderer: "canvas" });
-    charts.push(c);
-    el.dataset.ready = "1";
-    return c;
-  }
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
-  window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
 
   function mapChart(d) {
     var c = chart("map");

@@ -2,10 +2,9 @@
 (function () {
   "use strict";
   function draw() {
-    var el = document.getElementById("monthly");
-    var src = document.getElementById("unit-data");
-    if (!el || !src || !window.echarts) return;
-    var d = JSON.parse(src.textContent);
+    var d = ECER.data("unit-data");
+    var c = d && ECER.chart("monthly");  // charts.js
+    if (!c) return;
     var years = [];
     d.monthly.forEach(function (m) { if (years.indexOf(m.year) < 0) years.push(m.year); });
     var months = ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"];
@@ -20,7 +19,6 @@
         markLine: { symbol: "none", label: { formatter: "月均预算", position: "insideEndTop" },
         lineStyle: { color: "#d7263d", type: "dashed" }, data: [{ yAxis: +(d.budget.budget_tce / 12).toFixed(1) }] } });
     }
-    var c = echarts.init(el, null, { renderer: "canvas" });
     c.setOption({
       animation: false,
       grid: { left: 70, right: 20, top: 40, bottom: 30 },
@@ -30,9 +28,6 @@
       yAxis: { type: "value", name: "吨标准煤" },
       series: series
     });
-    el.dataset.ready = "1";
-    window.addEventListener("resize", function () { c.resize(); });
-    window.addEventListener("beforeprint", function () { c.resize(); });
   }
   document.addEventListener("DOMContentLoaded", draw);
 })();

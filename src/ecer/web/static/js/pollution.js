@@ -4,18 +4,7 @@
   "use strict";
   var AQI_COLOURS = ["#00e400", "#ffff00", "#ff7e00", "#ff0000", "#99004c", "#7e0023"]; // HJ 633-2012 表2, levels 1-6
   var PALETTE = ["#1f6fb2", "#d7263d", "#2e9e4f", "#e5a50a", "#7b4fa0", "#00838f"];
-  function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
-  var charts = [];
-  function chart(id) {
-    var el = document.getElementById(id);
-    if (!el || !window.echarts) return null;
-    var c = echarts.init(el, null, { renderer: "canvas" });
-    charts.push(c);
-    el.dataset.ready = "1";
-    return c;
-  }
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
-  window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
+  var data = ECER.data, chart = ECER.chart; // charts.js
   function limitLine(value, name) {
     return value === null || value === undefined ? undefined :
       { symbol: "none", silent: true, lineStyle: { type: "dashed", color: "#d7263d" },
