@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ecer.domain.energy.dual_control import account
 from ecer.domain.energy.periods import Period
 from ecer.domain.errors import EcerError
-from ecer.services.derived_cache import cached
+from ecer.services.derived_cache import cached, until_data_changes
 from ecer.services.energy import accounting_rules, generation_coal_rate, region_targets
 from ecer.storage.models import IndicatorValue, PlanRecord, StatisticsRevision
 from ecer.storage.plans import active_plan
@@ -26,10 +26,7 @@ from ecer.web.access import Principal
 def current_plan(session: Session) -> Any:
     """The active plan (parsed once per distinct text by ``active_plan``), read once per request:
     a page asks for it several times. Treat the result as read-only."""
-    plan = session.info.get("active_plan")
-    if plan is None:
-        plan = session.info["active_plan"] = active_plan(session)
-    return plan
+    return until_data_changes(session, "active_plan", lambda: active_plan(session))
 
 
 # The home page's figures share one data version (one query per request instead of one per figure).

@@ -32,13 +32,23 @@ _MISSING = object()
 CHANGE_TIMES = ("reviewed_at", "handled_at", "updated_at")  # set when a row changes in place
 
 
+def until_data_changes(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once in this session until it flushes or its transaction ends (then the data
+    may differ): for what one request asks several times."""
+    memo = session.info.setdefault("memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]  # type: ignore[no-any-return]
+
+
 def data_version(session: Session, *models: Any, count: bool = True) -> tuple[Any, ...]:
     """One query: the last data-changing audit entry and, per model, max id, the latest change time
     (``CHANGE_TIMES``: a review changes a status without adding a row) and, unless ``count`` is false
     (tables of millions of readings, only appended to), the row count."""
-    memo = session.info.setdefault("data_versions", {})
-    if (models, count) in memo:  # asked again within one request: the same answer, no query
-        return memo[(models, count)]  # type: ignore[no-any-return]
+    return until_data_changes(session, ("data_version", models, count), lambda: _version(session, models, count))
+
+
+def _version(session: Session, models: tuple[Any, ...], count: bool) -> tuple[Any, ...]:
     columns: list[Any] = [select(func.max(AuditEntry.id)).where(
         not_(or_(*[AuditEntry.action.like(p) for p in NOT_DATA_ACTIONS]))).scalar_subquery()]
     for model in models:
@@ -46,16 +56,14 @@ def data_version(session: Session, *models: Any, count: bool = True) -> tuple[An
         if count:
             columns.append(select(func.count(model.id)).scalar_subquery())
         columns += [select(func.max(getattr(model, c))).scalar_subquery() for c in CHANGE_TIMES if hasattr(model, c)]
-    memo[(models, count)] = version = tuple(session.execute(select(*columns)).one())
-    return version
+    return tuple(session.execute(select(*columns)).one())
 
 
 @event.listens_for(Session, "after_flush")
 @event.listens_for(Session, "after_transaction_end")
-def _forget_versions(session: Session, *_: Any) -> None:
+def _forget(session: Session, *_: Any) -> None:
     """After a flush or in a new transaction the data may differ: the next question asks the database."""
-    session.info.pop("data_versions", None)
-    session.info.pop("active_plan", None)  # services.dashboard.current_plan
+    session.info.pop("memo", None)
 
 
 def cached(session: Session, name: str, args: tuple[Hashable, ...], models: tuple[Any, ...],
