@@ -15,22 +15,23 @@ from sqlalchemy.orm import Session
 from ecer.domain.energy.dual_control import account
 from ecer.domain.energy.periods import Period
 from ecer.domain.errors import EcerError
-from ecer.services.derived_cache import cached, until_data_changes
+from ecer.services.derived_cache import cached
 from ecer.services.energy import accounting_rules, generation_coal_rate, region_targets
 from ecer.storage.models import IndicatorValue, PlanRecord, StatisticsRevision
 from ecer.storage.plans import active_plan
 from ecer.storage.statistics import to_statistics
 from ecer.web.access import Principal
 
+# The home page's figures share one data version (one query per request instead of one per figure).
+# These tables are only appended to or changed with a change time (``derived_cache.CHANGE_TIMES``), never
+# deleted from, so their version needs no row count (counting 10⁵ revisions cost a millisecond a request).
+HOME_DATA = (StatisticsRevision, IndicatorValue, PlanRecord)
+
 
 def current_plan(session: Session) -> Any:
-    """The active plan (parsed once per distinct text by ``active_plan``), read once per request:
-    a page asks for it several times. Treat the result as read-only."""
-    return until_data_changes(session, "active_plan", lambda: active_plan(session))
-
-
-# The home page's figures share one data version (one query per request instead of one per figure).
-HOME_DATA = (StatisticsRevision, IndicatorValue, PlanRecord)
+    """The active plan (parsed once per distinct text by ``active_plan``), read once per data version:
+    every page asks for it, some several times. Treat the result as read-only."""
+    return cached(session, "active_plan", (), HOME_DATA, lambda: active_plan(session), count=False)
 
 
 def indicator_rows(session: Session) -> list[dict[str, Any]]:
@@ -38,7 +39,7 @@ def indicator_rows(session: Session) -> list[dict[str, Any]]:
     per data version: it parses the plan and runs the accounting, too slow to repeat on every page view."""
     from ecer.services.indicators import indicator_table
 
-    return cached(session, "indicator_rows", (), HOME_DATA, lambda: indicator_table(session))
+    return cached(session, "indicator_rows", (), HOME_DATA, lambda: indicator_table(session), count=False)
 
 
 def latest_year(session: Session, plan: Any) -> int:
@@ -47,7 +48,8 @@ def latest_year(session: Session, plan: Any) -> int:
 
     year = cached(session, "latest_year", (), HOME_DATA, lambda: session.scalar(
         select(func.max(StatisticsRevision.year)).where(
-            StatisticsRevision.status == "approved", StatisticsRevision.period == Period.YEAR.value)))
+            StatisticsRevision.status == "approved", StatisticsRevision.period == Period.YEAR.value)),
+        count=False)
     return int(year) if year is not None else plan.metadata.base_year
 
 
@@ -81,7 +83,7 @@ def barometer(session: Session, year: int, period: Period) -> list[Any]:
                         generation_coal_rate) for r in plan.annex1_regions()]
 
     # computed once per data version: an import, an approval or a plan load changes it
-    return cached(session, "barometer", (year, period), HOME_DATA, compute)
+    return cached(session, "barometer", (year, period), HOME_DATA, compute, count=False)
 
 
 def progress_rows(session: Session, principal: Principal, year: int, period: Period,
@@ -106,37 +108,39 @@ def progress_rows(session: Session, principal: Principal, year: int, period: Per
     return rows
 
 
-def missing_rows(session: Session, principal: Principal, year: int, period: Period,
-                 progress: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def missing_rows(session: Session, principal: Principal, year: int, period: Period) -> list[dict[str, Any]]:
     """Regions whose figures for the period are not approved yet, or lack inputs the accounting needs."""
+    city = current_plan(session).city.name
+    return [row for row in cached(session, "missing_rows", (year, period), HOME_DATA,
+                                  lambda: _missing(session, year, period), count=False)
+            if principal.can_read_region(row["region"], city)]
+
+
+def _missing(session: Session, year: int, period: Period) -> list[dict[str, Any]]:
+    """``missing_rows`` of every region (scoped by the caller), once per data version."""
     plan = current_plan(session)
-    city = plan.city.name
     of_period = (StatisticsRevision.year == year, StatisticsRevision.period == period.value)
     last_ids = select(func.max(StatisticsRevision.id)).where(*of_period).group_by(StatisticsRevision.region)
-    latest = {rev.region: rev for rev in session.scalars(
-        select(StatisticsRevision).where(StatisticsRevision.id.in_(last_ids)))}
+    latest = dict(session.execute(select(StatisticsRevision.region, StatisticsRevision.status)
+                                  .where(StatisticsRevision.id.in_(last_ids))).all())
     approved_counts = dict(session.execute(
         select(StatisticsRevision.region, func.count(StatisticsRevision.id))
         .where(*of_period, StatisticsRevision.status == "approved").group_by(StatisticsRevision.region)).all())
-    if progress is None:
-        progress = progress_rows(session, principal, year, period)
-    by_region = {r["region"]: r for r in progress}
+    missing_inputs = {r.region: r.missing for r in barometer(session, year, period)}
     rows = []
     for region in plan.annex1_regions():
-        if not principal.can_read_region(region.name, city):
-            continue
-        rev = latest.get(region.name)
+        status = latest.get(region.name)
         approved = approved_counts.get(region.name, 0)
-        missing = by_region.get(region.name, {}).get("missing", [])
-        if approved and not missing and (rev is None or rev.status == "approved"):
+        missing = list(missing_inputs.get(region.name) or [])
+        if approved and not missing and status in (None, "approved"):
             continue
         if not approved:
-            state = "未报送" if rev is None else {"submitted": "待审核", "returned": "已退回", "draft": "草稿"}.get(
-                rev.status, rev.status)
+            state = "未报送" if status is None else {"submitted": "待审核", "returned": "已退回", "draft": "草稿"}.get(
+                status, status)
         else:
-            state = "有待审核的新修订" if rev is not None and rev.status != "approved" else "缺少数据项"
+            state = "有待审核的新修订" if status is not None and status != "approved" else "缺少数据项"
         rows.append({"region": region.name, "year": year, "period": period.value, "state": state,
-                     "latest_status": None if rev is None else rev.status, "missing": missing})
+                     "latest_status": status, "missing": missing})
     return rows
 
 

@@ -29,7 +29,7 @@ _guard = Lock()
 _MISSING = object()
 
 
-CHANGE_TIMES = ("reviewed_at", "handled_at", "updated_at")  # set when a row changes in place
+CHANGE_TIMES = ("reviewed_at", "handled_at", "updated_at", "loaded_at")  # set when a row changes in place
 
 
 def until_data_changes(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
@@ -49,14 +49,24 @@ def data_version(session: Session, *models: Any, count: bool = True) -> tuple[An
 
 
 def _version(session: Session, models: tuple[Any, ...], count: bool) -> tuple[Any, ...]:
-    columns: list[Any] = [select(func.max(AuditEntry.id)).where(
-        not_(or_(*[AuditEntry.action.like(p) for p in NOT_DATA_ACTIONS]))).scalar_subquery()]
-    for model in models:
-        columns.append(select(func.max(model.id)).scalar_subquery())
-        if count:
-            columns.append(select(func.count(model.id)).scalar_subquery())
-        columns += [select(func.max(getattr(model, c))).scalar_subquery() for c in CHANGE_TIMES if hasattr(model, c)]
-    return tuple(session.execute(select(*columns)).one())
+    statement = _statements.get((models, count))
+    if statement is None:  # built once: building it cost four times its execution
+        # the newest data-changing entry, read backwards from the newest (max() with a filter would
+        # read the whole log, which grows with every login)
+        columns: list[Any] = [select(AuditEntry.id).where(
+            not_(or_(*[AuditEntry.action.like(p) for p in NOT_DATA_ACTIONS])))
+            .order_by(AuditEntry.id.desc()).limit(1).scalar_subquery()]
+        for model in models:
+            columns.append(select(func.max(model.id)).scalar_subquery())
+            if count:
+                columns.append(select(func.count(model.id)).scalar_subquery())
+            columns += [select(func.max(getattr(model, c))).scalar_subquery()
+                        for c in CHANGE_TIMES if hasattr(model, c)]
+        statement = _statements[(models, count)] = select(*columns)
+    return tuple(session.execute(statement).one())
+
+
+_statements: dict[tuple[tuple[Any, ...], bool], Any] = {}
 
 
 @event.listens_for(Session, "after_flush")

@@ -175,6 +175,22 @@ def alarm_query(session: Session, principal: Principal, status: str | None = Non
     return query.order_by(Alarm.start.desc(), Alarm.id.desc())
 
 
+def open_alarm_summary(session: Session, principal: Principal, limit: int = 8) -> dict[str, Any]:
+    """The home page's 在线监测报警: how many alarms are open on the readable sources, and the newest ones
+    with their enterprise and outlet (an enterprise user without sources sees none rather than an error)."""
+    try:
+        sources = {s.mn: s for s in visible_sources(session, principal)}
+    except EcerError as exc:
+        if exc.code != "ACCESS_DENIED":
+            raise
+        sources = {}
+    is_open = (Alarm.mn.in_(list(sources)), Alarm.status == "open")
+    count = session.scalar(select(func.count(Alarm.id)).where(*is_open)) or 0
+    newest = session.scalars(select(Alarm).where(*is_open).order_by(Alarm.start.desc(), Alarm.id.desc()).limit(limit))
+    rows = [{**alarm_out(a), "enterprise": sources[a.mn].enterprise, "outlet": sources[a.mn].outlet} for a in newest]
+    return {"count": count, "rows": rows}
+
+
 def alarm_out(a: Alarm) -> dict[str, Any]:
     return {**alarm_row(a), "kind_zh": KIND_ZH.get(a.kind, a.kind), "status_zh": ALARM_STATUS_ZH.get(a.status),
             "handled_at": beijing(a.handled_at)}

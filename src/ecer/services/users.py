@@ -183,8 +183,8 @@ def resolve_session(session: Session, token: str) -> tuple[Principal, str] | Non
     found = repo.live_session(session, token_hash(token), utcnow())
     if found is None:
         return None
-    web_session, user = found
-    return principal_of(user), web_session.csrf_token
+    return Principal(found.id, found.username, found.display_name, found.role, found.region, found.unit_id,
+                     "session"), found.csrf_token
 
 
 def logout(session: Session, token: str, actor: str) -> None:

@@ -18,11 +18,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from ecer.domain.errors import EcerError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# Connections kept open per process: as many as the web server's request threads (``ecer.web.app``),
+# so a busy server reuses connections instead of opening and closing one per request.
+POOL_SIZE = 16
+POOL_OVERFLOW = 8
 
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+    from sqlalchemy.engine import make_url
+
+    in_memory = make_url(url).database in (None, "", ":memory:")
+    pool = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+    engine = create_engine(url, future=True, **pool)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -89,13 +97,19 @@ def redact(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+@lru_cache(maxsize=8)
+def _session_factory(url: str) -> sessionmaker[Session]:
+    """One per database: each ``sessionmaker`` is a new Session class, and setting up a new class's event
+    dispatch cost more than the rest of a small request."""
+    return sessionmaker(engine_for(url), expire_on_commit=False)
+
+
 @contextmanager
 def session_scope(url: str, *, check: bool = True) -> Iterator[Session]:
     """One unit of work: committed when the block succeeds, rolled back on any error."""
     if check:
         require_initialised(url)
-    factory = sessionmaker(engine_for(url), expire_on_commit=False)
-    session = factory()
+    session = _session_factory(url)()
     try:
         yield session
         session.commit()

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ecer.domain.errors import EcerError
-from ecer.storage.models import PlanRecord
+from ecer.storage.models import PlanRecord, utcnow
 
 
 def save_plan(session: Session, plan: Any, yaml_text: str, source_file: str, actor: str,
@@ -28,6 +28,7 @@ def save_plan(session: Session, plan: Any, yaml_text: str, source_file: str, act
     record.yaml_text = yaml_text
     record.is_active = True
     record.loaded_by = actor
+    record.loaded_at = utcnow()  # a reload changes the data version (services.derived_cache)
     session.add(record)
     session.flush()
     return record

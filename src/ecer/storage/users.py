@@ -7,8 +7,9 @@ the database does not let anyone log in. Login attempts are kept for throttling 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, delete, func, select
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Row, String, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ecer.storage.models import Base, utcnow
@@ -76,12 +77,14 @@ def recent_client_failures(session: Session, client: str, since: dt.datetime) ->
     return session.scalar(query) or 0
 
 
-def live_session(session: Session, token_hash: str, now: dt.datetime) -> tuple[WebSession, User] | None:
-    row = session.execute(
-        select(WebSession, User).join(User, User.id == WebSession.user_id)
+def live_session(session: Session, token_hash: str, now: dt.datetime) -> Row[Any] | None:
+    """The live session's ``csrf_token`` and its active user's ``id``, ``username``, ``display_name``,
+    ``role``, ``region`` and ``unit_id``: plain columns, no ORM objects (this runs on every request)."""
+    return session.execute(
+        select(WebSession.csrf_token, User.id, User.username, User.display_name, User.role, User.region,
+               User.unit_id).join(User, User.id == WebSession.user_id)
         .where(WebSession.id == token_hash, WebSession.expires_at > now, User.is_active.is_(True))
     ).first()
-    return None if row is None else (row[0], row[1])
 
 
 def end_sessions(session: Session, user_id: int) -> None:

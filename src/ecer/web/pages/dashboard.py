@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from ecer.domain.energy.periods import Period, parse_period
+from ecer.domain.errors import EcerError
+from ecer.services import monitoring_view, pollution_view
 from ecer.services.dashboard import (
+    HOME_DATA,
     current_plan,
     indicator_rows,
     latest_year,
@@ -17,9 +22,13 @@ from ecer.services.dashboard import (
     region_series,
 )
 from ecer.services.energy import has_demo_data
+from ecer.storage.emission_projects import EmissionProjectRevision, EmissionProjectVerification
+from ecer.storage.monitoring import Alarm, MonitoredSource
+from ecer.web.access import Principal
 from ecer.web.auth import PrincipalDep
 from ecer.web.deps import SessionDep
-from ecer.web.pages.rendering import render
+from ecer.web.pages.pollution import POLLUTANT_ZH
+from ecer.web.pages.rendering import render, render_cached
 
 router = APIRouter(include_in_schema=False)
 KINDS = {"city": "市", "county": "县", "county_city": "县级市", "district": "区", "zone": "开发区", "city_level": "市本级",
@@ -34,21 +43,48 @@ def _zones(plan: Any) -> list[dict[str, Any]]:
             for r in plan.regions if r.kind == "zone" and r.name in markers]
 
 
+# Every table the home page reads: its rendering is kept until one of them changes.
+HOME_MODELS = (*HOME_DATA, EmissionProjectRevision, EmissionProjectVerification, Alarm, MonitoredSource)
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, principal: PrincipalDep, year: int | None = None,
          period: str = "全年") -> HTMLResponse:
-    plan = current_plan(session)
     chosen = parse_period(period)
+    today = dt.date.today()  # the pollutant progress year follows the calendar
+    return render_cached(request, session, principal, "home.html", HOME_MODELS, (year, chosen, today),
+                         lambda: _home(session, principal, year, chosen, today))
+
+
+def _home(session: Session, principal: Principal, year: int | None, chosen: Period, today: dt.date,
+          ) -> dict[str, Any]:
+    plan = current_plan(session)
     year = year or latest_year(session, plan)
     rows = progress_rows(session, principal, year, chosen)
-    return render(
-        request, "home.html", principal, plan_title=plan.metadata.title, year=year, period=chosen.value,
+    return dict(
+        plan_title=plan.metadata.title, year=year, period=chosen.value,
         years=list(range(plan.metadata.base_year + 1, plan.metadata.target_year + 1)),
         periods=[p.value for p in (Period.YEAR, *[p for p in Period if p is not Period.YEAR])],
-        rows=rows, indicators=indicator_rows(session), missing=missing_rows(session, principal, year, chosen, rows),
+        rows=rows, indicators=indicator_rows(session), missing=missing_rows(session, principal, year, chosen),
         barometer_rule=plan.metadata.barometer_rule, synthetic=has_demo_data(session),
-        chart={"rows": rows, "zones": _zones(plan)},
+        chart={"rows": rows, "zones": _zones(plan)}, pollutant_zh=POLLUTANT_ZH,
+        pollution=_pollution(session, principal, plan, min(plan.metadata.target_year, today.year)),
+        alarms=monitoring_view.open_alarm_summary(session, principal),
     )
+
+
+def _pollution(session: Session, principal: Principal, plan: Any, year: int) -> dict[str, Any] | None:
+    """Annex 2 progress of the principal's own level: the city's rows, or the district's (enterprises: none)."""
+    if principal.role == "enterprise":
+        return None
+    try:
+        rows, _ = pollution_view.progress_rows(session, principal, year)
+    except EcerError as exc:
+        if exc.code not in ("ACCESS_DENIED", "PLAN_NOT_LOADED"):
+            raise
+        return None
+    own = principal.region if principal.role == "district" and principal.region else plan.city.name
+    return {"year": year, "region": own, "rows": [r for r in rows if r["region"] == own]}
 
 
 @router.get("/regions", response_class=HTMLResponse)
