@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from ecer.domain.pollutants import emission_amounts as ea
 from ecer.scale.engines.accounting import accounting_sql, reference
 
@@ -75,3 +77,39 @@ def test_sql_refuses_odd_codes() -> None:
     except ValueError:
         return
     raise AssertionError("accepted a code that is not alphanumeric")
+
+
+def _duckdb(rows: list[dict[str, object]], year: int = 2016, plan: str = "integer") -> list[object]:
+    """The query on DuckDB over ``rows`` (the golden test checks both engines on ordinary data)."""
+    duckdb = pytest.importorskip("duckdb")
+    pa = pytest.importorskip("pyarrow")
+    from ecer.scale.engines.accounting import combine
+
+    readings = pa.Table.from_pylist(rows)  # noqa: F841 (DuckDB reads the local by name)
+    con = duckdb.connect()
+    try:
+        return combine(con.execute(accounting_sql(year, relation="readings", plan=plan)).fetchall())
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("plan", ["integer", "decimal"])
+def test_large_values_stay_exact(plan: str) -> None:
+    """Near the integer plan's bounds both plans still give the oracle's exact figures."""
+    rows = [row("w01018", avg=9_876_543_210.1234, flow_cou=987_654_321.12345),
+            row("w01018", seq=2, avg=0.0001, flow_cou=0.00001, when=T0 + dt.timedelta(hours=1)),
+            row("a21002", seq=3, avg=-12.5, flow_avg=27_777.7777, when=T0),
+            row("w00000", seq=4, cou=987_654_321.12345), row("a00000", seq=5, avg=99_999.9999)]
+    assert _duckdb(rows, plan=plan) == reference(rows, 2016)
+
+
+def test_value_beyond_the_bound_fails_loudly() -> None:
+    """The integer plan refuses a value it could not sum exactly (an error, not a wrong total)."""
+    with pytest.raises(Exception, match="beyond the exact bound"):
+        _duckdb([row("w01018", avg=2e10, flow_cou=63.0)])
+
+
+def test_pollutant_cou_is_held_to_its_own_bound() -> None:
+    """A pollutant's -Cou [kg] may exceed the volume bound; it is not scaled as a volume."""
+    rows = [row("w01018", cou=5_000_000_000.25)]
+    assert _duckdb(rows) == reference(rows, 2016)

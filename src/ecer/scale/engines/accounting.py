@@ -1,6 +1,7 @@
 """Emission amounts and flow-meter totals by region, pollutant and month, as one SQL text.
 
-The same query runs on DuckDB and on Spark SQL over the lake's ``readings`` rows; ``reference``
+The query runs on DuckDB and on Spark SQL over the lake's ``readings`` rows, in one of two exact
+plans (below); ``reference``
 computes the same figures row by row in Python with ``Decimal``. The formula and constants are the
 single-node path's (``ecer.domain.pollutants.emission_amounts``: ``hourly_amount``), written as SQL;
 the golden test checks the three against ``ecer.services.monitoring.emission_totals``.
@@ -19,10 +20,19 @@ Method (HJ 212-2017 Appendix D), per hourly upload (CN 2061) of an outlet:
   re-send after the log's deduplication window) counts once: the first by log position wins, as
   the single-node table's unique key keeps the first stored (the writers drop later copies).
 
-Values are cast to DECIMAL(18,4) (volumes DECIMAL(20,5)) before they are multiplied and summed,
-so both engines add exact decimals and agree to the last digit; the unit factors are applied to
-the sums in Python with ``Decimal``. Sums go per outlet, then per region: the same exact total,
-and the outlet count without a ``count(DISTINCT mn)``.
+The decimal plan (DuckDB's) casts values to DECIMAL(18,4) (volumes DECIMAL(20,5)) and sums exact
+decimals. The integer plan (Spark's) rounds them to the same places but holds scaled integers
+(BIGINT): the -Cou ×10⁴, the volumes ×10⁵ and the product concentration × volume ×10⁹, split in limbs of 10⁷ so that every partial product and each outlet's
+month sum fits a BIGINT. Sums go per outlet in BIGINT, then per region in DECIMAL(38,0), and the unit
+factors are applied to the sums in Python with ``Decimal``; so both plans add exact numbers and
+agree with the oracle to the last digit. On Spark it takes half the CPU of the decimal plan, whose
+casts, products (precision > 18) and sum buffers (precision + 10) go through java BigDecimal per row.
+The plan holds for |concentration|, |-Cou| < 10¹⁰, hourly volumes < 10⁹ m³ and mean flows < 10⁵ L/s
+or m³/s (``VALUE_BOUND``, ``VOLUME_BOUND``, ``FLOW_BOUND``; physical values are orders of magnitude
+below); a value beyond fails the query with an error naming it, and a BIGINT overflow is an error in
+both engines (Spark in ANSI mode), never a wrong sum. Values with more decimals than kept are rounded
+to the nearest; an exact tie (…5 in the fifth place) may round differently between engines, as before.
+Sums go per outlet, then per region: the outlet count without a ``count(DISTINCT mn)``.
 
 References
 ----------
@@ -64,9 +74,9 @@ _COLLAPSED = """
 
 _WHERE = "cn = '{cn}' AND month >= '{year:04d}-01' AND month <= '{year:04d}-12' AND code IN ({codes})"
 
-#: Rows → exact decimal terms; summed per outlet first, then per region (``count(*)`` of the outlet
-#: groups replaces a ``count(DISTINCT mn)``, which cost more than the sums).
-_SQL = """
+#: The decimal plan (DuckDB's: its DECIMAL(38) sums are native 128-bit integers, faster there than
+#: the integer plan's limbs): rows → exact decimal terms, summed per outlet first, then per region.
+_DECIMAL_SQL = """
 WITH v AS (
   SELECT region, month, code, mn,
     CASE WHEN code NOT IN ({flows}) THEN CAST(cou AS DECIMAL(18,4)) END AS cou_kg,
@@ -93,6 +103,75 @@ ORDER BY region, month, code
 """
 
 
+#: Bounds of the exact integer plan (see the module's docstring): beyond them a row fails the query
+#: with a conversion error naming the value, never a silently wrong sum.
+VALUE_BOUND: Final = 10**10  # |concentration| [mg/m³, mg/L] and |-Cou| [kg, m³]: ×10⁴ < 2⁵³
+VOLUME_BOUND: Final = 10**9  # |hourly flow volume| [m³]: ×10⁵ < 10¹⁴ (two limbs)
+FLOW_BOUND: Final = 10**5  # |mean flow| [L/s, m³/s] of a pollutant row: × 3600 s × 10⁵ < 10¹⁴
+LIMB: Final = 10**7  # limbs < 10⁷: a limb product < 10¹⁴, p1 (two of them) < 2·10¹⁴; a BIGINT sums 4·10⁴ rows of them
+
+
+def _scaled(column: str, places: int, bound: int) -> str:
+    """``column`` × 10^places rounded to an integer (BIGINT) in double arithmetic, as the DECIMAL casts round.
+
+    Exact for values with at most ``places`` decimals below ``bound`` (the product is within 0.2 of
+    the integer); a larger value fails the query: a string that is not a number cast to BIGINT is an
+    error in DuckDB, in Spark with ANSI mode, and in PostgreSQL; it names the value, so it cannot be
+    constant-folded.
+    """
+    return (f"CASE WHEN abs({column}) < {bound} THEN CAST(floor({column} * {10**places} + 0.5) AS BIGINT) "
+            f"WHEN {column} IS NOT NULL "  # NULL stays NULL
+            f"THEN CAST(concat('{column} beyond the exact bound {bound}: ', {column}) AS BIGINT) END")
+
+
+def _limbs(column: str) -> tuple[str, str]:
+    """``column`` = hi × LIMB + lo, both |·| < LIMB (``%`` keeps the dividend's sign in all three
+    engines; the division is exact, ``/`` gives a DOUBLE in Spark and DuckDB, a BIGINT in PostgreSQL)."""
+    lo = f"({column} % {LIMB})"
+    return f"CAST(({column} - {lo}) / {LIMB} AS BIGINT)", lo
+
+
+#: Rows → exact scaled integers (BIGINT): a -Cou ×10⁴ [kg], a volume ×10⁵ [m³], and the product
+#: concentration × volume ×10⁹ as three limb sums (p0 + p1·LIMB + p2·LIMB²). Each outlet's month
+#: sums in BIGINT (at most 744 hourly rows; an overflow is an error in Spark's ANSI mode, DuckDB sums
+#: BIGINT into HUGEINT); the sums over outlets in DECIMAL(38,0) (one row per outlet, not per reading).
+#: ``count(*)`` of the outlet groups replaces a ``count(DISTINCT mn)``, which cost more than the sums.
+_SQL = """
+WITH s AS (
+  SELECT region, month, code, mn,
+    CASE WHEN code IN ({flows}) THEN 0 ELSE 1 END AS pollutant,
+    CASE WHEN code LIKE 'w%' THEN 36 ELSE 36000 END AS per_hour,
+    cou IS NULL AS no_cou,
+    {cou4} AS cou4, CASE WHEN code IN ({flows}) THEN {cou5} END AS cou5, {avg4} AS avg4,
+    {flow_avg4} AS flow_avg4, {flow_cou5} AS flow_cou5
+  FROM {source}
+  WHERE {where_v}flag IN ({flags})
+), v AS (
+  SELECT region, month, code, mn,
+    CASE WHEN pollutant = 1 THEN cou4 END AS cou4,
+    CASE WHEN pollutant = 1 AND no_cou THEN avg4 END AS c4,
+    CASE WHEN pollutant = 1 AND no_cou THEN COALESCE(flow_cou5, flow_avg4 * per_hour) END AS v5,
+    CASE WHEN pollutant = 0 THEN COALESCE(cou5, avg4 * per_hour) END AS volume5
+  FROM s
+), l AS (
+  SELECT region, month, code, mn, cou4, volume5,
+    {c_hi} AS c1, {c_lo} AS c0, {v_hi} AS v1, {v_lo} AS v0
+  FROM v
+), o AS (
+  SELECT region, month, code, mn, sum(cou4) AS cou4, sum(c0 * v0) AS p0, sum(c0 * v1 + c1 * v0) AS p1,
+         sum(c1 * v1) AS p2, sum(volume5) AS volume5, count(*) AS readings
+  FROM l
+  GROUP BY region, month, code, mn
+)
+SELECT region, month, code, sum(CAST(cou4 AS DECIMAL(38,0))) AS cou4, sum(CAST(p0 AS DECIMAL(38,0))) AS p0,
+       sum(CAST(p1 AS DECIMAL(38,0))) AS p1, sum(CAST(p2 AS DECIMAL(38,0))) AS p2,
+       sum(CAST(volume5 AS DECIMAL(38,0))) AS volume5, sum(readings) AS readings, count(*) AS outlets
+FROM o
+GROUP BY region, month, code
+ORDER BY region, month, code
+"""
+
+
 def _quoted(items: Iterable[str]) -> str:
     values = list(items)
     for item in values:
@@ -102,19 +181,30 @@ def _quoted(items: Iterable[str]) -> str:
 
 
 def accounting_sql(year: int, codes: Sequence[str] = DEFAULT_CODES, relation: str = "readings", *,
-                   collapse_keys: bool = False) -> str:
+                   collapse_keys: bool = False, plan: str = "integer") -> str:
     """The query; ``codes`` are the pollutants (flow codes are always added).
 
     The lake writers keep one row per (MN, DataTime, code), the first by log position
     (``ecer.scale.lake.dedup``), so the default plan just filters and sums. ``collapse_keys``
     keeps the first copy in the query instead (a lake from writers that did not; a check).
+    ``plan`` is "integer" (scaled BIGINT limbs: Spark's fast path) or "decimal" (DECIMAL(18,4)
+    terms: DuckDB's); both give the same exact figures through ``combine``.
     """
     where = _WHERE.format(cn=HOURLY_CN, year=int(year), codes=_quoted([*codes, *FLOWS]))
     if collapse_keys:
         source, where_v = f"({_COLLAPSED.format(relation=relation, where=where)}) AS k", ""
     else:
         source, where_v = relation, f"{where} AND "
-    return _SQL.format(source=source, where_v=where_v, flows=_quoted(FLOWS), flags=_quoted(VALID_FLAGS))
+    if plan == "decimal":
+        return _DECIMAL_SQL.format(source=source, where_v=where_v, flows=_quoted(FLOWS), flags=_quoted(VALID_FLAGS))
+    if plan != "integer":
+        raise ValueError(f"no such plan: {plan!r}")
+    c_hi, c_lo = _limbs("c4")
+    v_hi, v_lo = _limbs("v5")
+    return _SQL.format(source=source, where_v=where_v, flows=_quoted(FLOWS), flags=_quoted(VALID_FLAGS),
+                       cou4=_scaled("cou", 4, VALUE_BOUND), cou5=_scaled("cou", 5, VOLUME_BOUND),
+                       avg4=_scaled("avg", 4, VALUE_BOUND), flow_avg4=_scaled("flow_avg", 4, FLOW_BOUND),
+                       flow_cou5=_scaled("flow_cou", 5, VOLUME_BOUND), c_hi=c_hi, c_lo=c_lo, v_hi=v_hi, v_lo=v_lo)
 
 
 @dataclass(frozen=True)
@@ -144,7 +234,27 @@ def _norm(value: Decimal | None) -> Decimal | None:
 
 
 def combine(rows: Iterable[Sequence[object]]) -> list[Total]:
-    """Rows of the query (region, month, code, cou_kg, conc_volume, volume_m3, readings, outlets) → totals."""
+    """Rows of the query → totals. The integer plan's rows (region, month, code, cou ×10⁴, the
+    product's limb sums p0, p1, p2 ×10⁹, volume ×10⁵, readings, outlets) become exact decimals here;
+    the decimal plan's rows (region, month, code, cou_kg, conc_volume, volume_m3, readings, outlets) are."""
+    def unscaled(value: object, places: int) -> Decimal | None:
+        return None if value is None else Decimal(int(value)).scaleb(-places)  # type: ignore[call-overload]
+
+    out: list[Sequence[object]] = []
+    for row in rows:
+        if len(row) == 8:  # the decimal plan
+            out.append(row)
+            continue
+        region, month, code, cou4, p0, p1, p2, volume5, readings, outlets = row
+        product = None
+        if p0 is not None:
+            product = Decimal(int(p2) * LIMB * LIMB + int(p1) * LIMB + int(p0)).scaleb(-9)  # type: ignore[call-overload]
+        out.append((region, month, code, unscaled(cou4, 4), product, unscaled(volume5, 5), readings, outlets))
+    return _totals(out)
+
+
+def _totals(rows: Iterable[Sequence[object]]) -> list[Total]:
+    """(region, month, code, cou_kg, conc_volume, volume_m3, readings, outlets) as decimals → totals."""
     totals = []
     for region, month, code, cou_kg, conc_volume, volume_m3, readings, outlets in rows:
         mass: Decimal | None = None
@@ -198,7 +308,7 @@ def reference(rows: Iterable[Mapping[str, object]], year: int, codes: Sequence[s
                     conc_volume = _add(conc_volume, _dec(row["avg"], VALUE_PLACES) * flow)  # type: ignore[operator]
         out.append((region, month, code, cou_kg, conc_volume, volume, len(members),
                     len({row["mn"] for row in members})))
-    return combine(out)
+    return _totals(out)
 
 
 def _add(total: Decimal | None, value: Decimal | None) -> Decimal | None:

