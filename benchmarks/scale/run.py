@@ -16,7 +16,8 @@ Synthetic data only (合成演示数据). Usage::
 
 ``--gateway-before REV`` also times the gateway as committed at git ``REV`` (before/after in one run),
 ``--before-tree REV`` the whole gateway path of ``REV`` (its routing, codec and JetStream client);
-``--skip ingest-decode,ingest-processes`` leaves out those gateway runs.
+``--skip ingest-decode,ingest-processes`` leaves out those gateway runs; ``--loops asyncio,uvloop`` (the
+default) times the gateway processes on each event loop (``ECER_LOOP``), alternating.
 """
 
 from __future__ import annotations
@@ -89,12 +90,15 @@ def run_loggers(host: str, port: int, per: list[list[bytes]], outstanding: int, 
     results.put(asyncio.run(_loggers(host, port, per, outstanding)))
 
 
-def serve_pool(url: str, table: dict, processes: int, scan: bool, ready: Any, results: Any) -> None:
-    """The product's ``run_gateways`` (N processes on one port) until SIGTERM; its counters to ``results``."""
+def serve_pool(url: str, table: dict, processes: int, scan: bool, ready: Any, results: Any, loop: str) -> None:
+    """The product's ``run_gateways`` (N processes on one port) until SIGTERM; its counters to ``results``.
+    ``loop`` ("uvloop" or "asyncio") goes to the gateway processes as ``ECER_LOOP``."""
     import functools
 
+    from ecer.scale.loop import ENV
     from ecer.services.gateway_pool import run_gateways
 
+    os.environ[ENV] = loop
     results.put(run_gateways(url, functools.partial(dict, table), processes=processes, host="127.0.0.1", port=0,
                              scan=scan, on_ready=ready.put))
 
@@ -137,7 +141,7 @@ def former_tree(rev: str, work: Path) -> Path:
 
 
 def pooled(url: str, n_packets: int, connections: int, outstanding: int, processes: int | Path, scan: bool,
-           label: str) -> None:
+           label: str, loop: str = "uvloop") -> None:
     """Gateways as ``ecer lake gateway --processes N`` runs them (or a former tree's gateway when
     ``processes`` is its ``src`` path), loggers in their own process."""
     outs = synthetic.outlets(max(connections, 50))
@@ -154,7 +158,7 @@ def pooled(url: str, n_packets: int, connections: int, outstanding: int, process
         host, port = json.loads(server.stdout.readline())
     else:
         pool = ctx.Process(target=serve_pool, args=(url, {o.source.mn: o.source for o in outs}, processes, scan,
-                                                      ready, stats))
+                                                      ready, stats, loop))
         pool.start()
         host, port = ready.get(timeout=120)[0]
     per = [data[i::connections] for i in range(connections)]
@@ -374,6 +378,8 @@ def main() -> None:
                         help="also time the whole gateway path (routing, codec, JetStream client) of git REV")
     parser.add_argument("--repeat", type=int, default=1, help="ingest runs per gateway (alternating)")
     parser.add_argument("--processes", type=int, default=2, help="gateway processes behind one port (SO_REUSEPORT)")
+    parser.add_argument("--loops", default="asyncio,uvloop",
+                        help="event loops to time the gateway processes on (comma list of asyncio, uvloop)")
     parser.add_argument("--skip", default="", help="comma list of: ingest,ingest-decode,ingest-processes,duckdb,"
                                                    "spark-local,spark-standalone,postgres")
     args = parser.parse_args()
@@ -383,21 +389,24 @@ def main() -> None:
     try:
         if "ingest" not in skip:
             # (kind, gateway class or processes, scan, label); all with 9014 after the PubAck
-            runs: list[tuple[str, Any, bool, str]] = []
+            runs: list[tuple[str, Any, bool, str, str]] = []
             if args.gateway_before:
                 runs.append(("former", former_gateway(args.gateway_before), False,
-                             f"gateway at {args.gateway_before} (before)"))
+                             f"gateway at {args.gateway_before} (before)", ""))
             if args.before_tree:
                 runs.append(("pool", former_tree(args.before_tree, work), False,
-                             f"gateway ×1 at {args.before_tree} (before)"))
-            if "ingest-decode" not in skip:
-                runs.append(("pool", 1, False, "gateway ×1, full decode of every frame"))
-            runs.append(("pool", 1, True, "gateway ×1, header scan"))
-            if "ingest-processes" not in skip and args.processes > 1:
-                runs.append(("pool", args.processes, True, f"gateway ×{args.processes} (SO_REUSEPORT), header scan"))
-            runs.append(("writer", None, True, "gateway → JetStream, acknowledged"))  # then the lake writer
+                             f"gateway ×1 at {args.before_tree} (before)", ""))
+            loops = [name for name in args.loops.split(",") if name]
+            for loop in loops:
+                if "ingest-decode" not in skip:
+                    runs.append(("pool", 1, False, f"gateway ×1, full decode of every frame, {loop}", loop))
+                runs.append(("pool", 1, True, f"gateway ×1, header scan, {loop}", loop))
+                if "ingest-processes" not in skip and args.processes > 1:
+                    runs.append(("pool", args.processes, True,
+                                 f"gateway ×{args.processes} (SO_REUSEPORT), header scan, {loop}", loop))
+            runs.append(("writer", None, True, "gateway → JetStream, acknowledged", ""))  # then the lake writer
             for i in range(args.repeat):
-                for n, (kind, gateway, scan, label) in enumerate(runs):
+                for n, (kind, gateway, scan, label, loop) in enumerate(runs):
                     if kind == "writer" and i < args.repeat - 1:
                         continue
                     store = work / f"nats-{i}-{n}"  # a fresh server and stream per run
@@ -406,7 +415,8 @@ def main() -> None:
                     node.start(shutil.which("nats-server") or "/usr/sbin/nats-server", work / "nats.log")
                     try:
                         if kind == "pool":
-                            pooled(node.url, args.packets, args.connections, args.outstanding, gateway, scan, label)
+                            pooled(node.url, args.packets, args.connections, args.outstanding, gateway, scan, label,
+                                   loop or "uvloop")
                         else:
                             asyncio.run(ingest(node.url, str(work / f"lake-ingest-{i}"), args.packets,
                                                args.connections, args.outstanding, gateway, label))

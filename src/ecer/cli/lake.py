@@ -51,6 +51,9 @@ def serve_gateway(log_url: str, host: str, port: int, idle_timeout: float, sourc
         stats = run_gateways(log_url, source_loader(url, sources), processes=processes, host=host, port=port,
                              idle_timeout=idle_timeout, replicas=replicas, on_ready=ready)
     else:
+        from ecer.scale import loop
+
+        loop.install()  # uvloop when installed; the pool's processes install it themselves
         stats = run_gateway(log_url, source_loader(url, sources), host=host, port=port,
                             idle_timeout=idle_timeout, replicas=replicas, on_ready=ready)
     console(stderr=True).print(f"已停止：{stats}", highlight=False)

@@ -7,7 +7,8 @@ acknowledgements keep their order). Each process has its own JetStream connectio
 device re-sends to another process is still stored once (message-id deduplication).
 
 The processes are started with ``spawn`` (no inherited database connections or event loop); the
-parent forwards SIGINT/SIGTERM to them and adds up their counters when they have stopped.
+parent forwards SIGINT/SIGTERM to them and adds up their counters when they have stopped. Each runs
+uvloop when it is installed (``ecer.scale.loop``; the environment, with ``ECER_LOOP``, is inherited).
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ def free_port(host: str) -> int:
 def _member(index: int, events: Any, log_url: str, loader: Callable[[], Mapping[str, SourceEntry]],
             options: dict[str, Any]) -> None:
     """One gateway process: serve until SIGINT/SIGTERM, then report its counters to the parent."""
+    from ecer.scale import loop
     from ecer.services.lake import run_gateway
 
+    loop.install()  # uvloop when installed (ECER_LOOP=asyncio keeps the default loop)
     try:
         stats = run_gateway(log_url, loader, reuse_port=True,
                             on_ready=lambda sockets: events.put(("ready", index, sockets)), **options)
