@@ -146,8 +146,14 @@ def _missing(session: Session, year: int, period: Period) -> list[dict[str, Any]
 
 def region_series(session: Session, principal: Principal, region: str) -> dict[str, Any]:
     """A region's full-year energy, GDP and intensity (latest approved revision) and its targets."""
+    name = require_region(principal, current_plan(session), region)
+    # a copy: callers add the barometer rows to it
+    return dict(cached(session, "region_series", (name,), HOME_DATA, lambda: _region_series(session, name),
+                       count=False))
+
+
+def _region_series(session: Session, name: str) -> dict[str, Any]:
     plan = current_plan(session)
-    name = require_region(principal, plan, region)
     approved: dict[int, StatisticsRevision] = {}
     pending: dict[int, StatisticsRevision] = {}
     for rev in session.scalars(select(StatisticsRevision).where(

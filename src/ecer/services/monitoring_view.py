@@ -9,6 +9,7 @@ registry holds) and is refused when there is no such source.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -43,12 +44,12 @@ def _unit_name(session: Session, principal: Principal) -> str:
     return unit.name
 
 
-def visible_sources(session: Session, principal: Principal, region: str | None = None) -> list[MonitoredSource]:
+def visible_sources(session: Session, principal: Principal, region: str | None = None) -> list[SourceView]:
     """The sources this principal may read, optionally of one region (a region it may not read: refused)."""
     city = current_plan(session).city.name
     if region is not None and principal.role != "enterprise" and not principal.can_read_region(region, city):
         raise EcerError("ACCESS_DENIED", region)
-    found = list_sources(session, region)
+    found = [s for s in all_sources(session) if region is None or s.region == region]
     if principal.role == "enterprise":
         name = _unit_name(session, principal)
         found = [s for s in found if s.enterprise == name]
@@ -58,7 +59,38 @@ def visible_sources(session: Session, principal: Principal, region: str | None =
     return [s for s in found if principal.can_read_region(s.region, city)]
 
 
-def require_source(session: Session, principal: Principal, mn: str) -> MonitoredSource:
+@dataclass(frozen=True)
+class SourceView:
+    """What the pages need of a registered source; plain values, so requests can share it."""
+
+    id: int
+    mn: str
+    enterprise: str
+    outlet: str
+    kind: str
+    region: str
+    intervals: dict[str, Any]
+
+
+def all_sources(session: Session) -> list[SourceView]:
+    """Every registered source, once per data version (a change goes through ``ecer.storage.sources``,
+    which replaces the source's pollutant rows and so changes the version)."""
+    return cached(session, "all_sources", (), (MonitoredSource, SourcePollutant), lambda: [
+        SourceView(s.id, s.mn, s.enterprise, s.outlet, s.kind, s.region, dict(s.intervals or {}))
+        for s in list_sources(session)], count=False)
+
+
+def readable_mns(session: Session, principal: Principal, region: str | None = None) -> Any:
+    """The MNs this principal may read, for ``Column.in_``: a subquery where the scope is every source or
+    a region (a literal list of hundreds of MNs cost more to compile than the query to run)."""
+    sources = visible_sources(session, principal, region)  # refuses what the principal may not read
+    if principal.role != "enterprise" and (principal.reads_all_regions or region is not None):
+        query = select(MonitoredSource.mn)
+        return query if region is None else query.where(MonitoredSource.region == region)
+    return [s.mn for s in sources]
+
+
+def require_source(session: Session, principal: Principal, mn: str) -> SourceView:
     """One readable source by MN; outside the scope it does not exist (404), as for an id."""
     source = next((s for s in visible_sources(session, principal) if s.mn == mn), None)
     if source is None:
@@ -66,7 +98,7 @@ def require_source(session: Session, principal: Principal, mn: str) -> Monitored
     return source
 
 
-def source_status(source: MonitoredSource, last: dt.datetime | None, now: dt.datetime) -> str:
+def source_status(source: SourceView, last: dt.datetime | None, now: dt.datetime) -> str:
     """Online while the last hourly record is younger than the missing-data rule's span (3 intervals)."""
     if last is None:
         return "never"
@@ -130,7 +162,7 @@ def reading_query(session: Session, principal: Principal, mn: str | None, cn: st
         require_source(session, principal, mn)
         query = select(Reading).where(Reading.mn == mn)
     else:
-        query = select(Reading).where(Reading.mn.in_([s.mn for s in visible_sources(session, principal)]))
+        query = select(Reading).where(Reading.mn.in_(readable_mns(session, principal)))
     if cn is not None:
         query = query.where(Reading.cn == cn)
     if start is not None:
@@ -148,7 +180,7 @@ def reading_row(r: Reading) -> dict[str, Any]:
 def curves(session: Session, principal: Principal, mn: str, days: int = 7) -> dict[str, Any]:
     """A source's hourly curves over its last ``days`` of data, one per pollutant, with its limit line."""
     source = require_source(session, principal, mn)
-    row = source_row(session, source)
+    row = cached_source_figures(session)[mn][0]
     last = session.scalar(select(func.max(Reading.data_time)).where(Reading.mn == mn, Reading.cn == HOURLY))
     series: dict[str, list[list[Any]]] = {}
     if last is not None:
@@ -166,8 +198,7 @@ def curves(session: Session, principal: Principal, mn: str, days: int = 7) -> di
 
 def alarm_query(session: Session, principal: Principal, status: str | None = None, mn: str | None = None,
                 region: str | None = None) -> Any:
-    mns = [s.mn for s in visible_sources(session, principal, region)]
-    query = select(Alarm).where(Alarm.mn.in_(mns))
+    query = select(Alarm).where(Alarm.mn.in_(readable_mns(session, principal, region)))
     if status is not None:
         query = query.where(Alarm.status == status)
     if mn is not None:
