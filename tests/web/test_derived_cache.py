@@ -76,6 +76,13 @@ def test_serve_with_two_workers_answers_gzip(sqlite_web_db, tmp_path: Path):
         assert "登录" in page.text
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         assert len(children) >= 2  # the two workers
+        states = [httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=5).json()["warm_up"]]
+        deadline = time.monotonic() + 120
+        while states[-10:] != ["done"] * 10 and time.monotonic() < deadline:  # both workers, in all likelihood
+            assert states[-1] in ("running", "done")
+            time.sleep(0.05)
+            states.append(httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=5).json()["warm_up"])
+        assert states[-10:] == ["done"] * 10, states[-10:]
     finally:
         server.terminate()
         server.wait(timeout=20)

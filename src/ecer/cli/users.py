@@ -14,11 +14,11 @@ audit_app = typer.Typer(help="审计日志 (audit log)", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 
 
-def _password(prompt: bool) -> str:
+def _password(prompt: bool, username: str) -> str:
     if not prompt:
         from ecer.services.users import random_password
 
-        return random_password()
+        return random_password(username)
     return typer.prompt("新密码", hide_input=True, confirmation_prompt=True)
 
 
@@ -31,7 +31,7 @@ def ensure_admin(url: str, username: str = "admin") -> str | None:
     with session_scope(url) as session:
         if count_users(session):
             return None
-        password = random_password()
+        password = random_password(username)
         create_user(session, username=username, password=password, role="admin", actor=config.current_user(),
                     display_name="系统管理员")
         return password
@@ -73,7 +73,7 @@ def add(
     from ecer.storage.db import session_scope
     from ecer.storage.plans import active_plan
 
-    password = _password(prompt)
+    password = _password(prompt, username)
     with session_scope(config.database_url()) as session:
         plan = active_plan(session)
         create_user(session, username=username, password=password, role=role, actor=config.current_user(),
@@ -116,7 +116,7 @@ def passwd(
     from ecer.storage.db import session_scope
     from ecer.storage.users import by_username
 
-    password = _password(prompt)
+    password = _password(prompt, username)
     with session_scope(config.database_url()) as session:
         user = by_username(session, username)
         if user is None:
@@ -187,7 +187,7 @@ def demo_accounts(json_output: JsonOption = False) -> None:
         wanted += [(f"qx{r.code}", "district", r.name, f"{r.name}（演示）") for r in plan.annex1_regions()
                    if r.kind in ("county", "county_city", "district") and r.code]
         for username, role, region, name in wanted:
-            password = random_password()
+            password = random_password(username)
             create_user(session, username=username, password=password, role=role, actor="demo-data",
                         display_name=name, region=region)
             rows.append({"username": username, "role": role, "region": region, "password": password})

@@ -56,12 +56,13 @@ def check_password_rules(password: str, username: str = "") -> None:
         raise EcerError("PASSWORD_TOO_WEAK", "；".join(problems), field="password")
 
 
-def random_password(length: int = 16) -> str:
-    """A random password that meets the rules (letters and digits, no look-alikes)."""
+def random_password(username: str = "", length: int = 16) -> str:
+    """A random password that meets the rules for ``username`` (letters and digits, no look-alikes):
+    a short user name such as "yj" turns up in a few per cent of random passwords, which the rules refuse."""
     alphabet = "".join(c for c in string.ascii_letters + string.digits if c not in "lI1O0o")
     while True:
         candidate = "".join(secrets.choice(alphabet) for _ in range(length))
-        if not password_problems(candidate):
+        if not password_problems(candidate, username):
             return candidate
 
 

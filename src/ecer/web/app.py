@@ -8,6 +8,7 @@ default, so a router added later cannot be left open by mistake.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -49,17 +50,26 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # holding the GIL: more threads than database connections only queue on the pool and switch more.
     anyio.to_thread.current_default_thread_limiter().total_tokens = POOL_SIZE
     if os.environ.get("ECER_WARM_UP") == "1":
-        threading.Thread(target=_warm_up, args=(app.state.database_url,), name="ecer-warm-up", daemon=True).start()
+        app.state.warm_up = "running"  # reported by /api/v1/health
+        threading.Thread(target=_warm_up, args=(app,), name="ecer-warm-up", daemon=True).start()
     yield
 
 
-def _warm_up(url: str) -> None:
+def _warm_up(app: FastAPI) -> None:
     from ecer.services.warmup import warm_up
 
     try:
-        warm_up(url)
+        warm_up(app.state.database_url)
+        # The cached figures live as long as the process: move them out of the collector's reach, and
+        # collect the young generation less often (each request allocates thousands of short-lived
+        # objects), so full collections do not stop a request for tens of milliseconds.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(20_000, 20, 100)
     except Exception:  # a page computes its figures itself when this fails
         logging.getLogger("ecer.web").exception("warm-up failed")
+    finally:
+        app.state.warm_up = "done"
 
 
 def create_app(database_url: str | None = None) -> FastAPI:

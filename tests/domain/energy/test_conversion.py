@@ -258,3 +258,31 @@ def test_comprehensive_is_consumed_minus_exported(consumed: list[Decimal], expor
         [quantity(x, "tce") for x in consumed], [quantity(x, "tce") for x in exported]
     )
     assert total.to("tce").magnitude == sum(consumed, Decimal(0)) - sum(exported, Decimal(0))
+
+
+UNITS = ["吨", "万吨", "千克", "立方米", "万立方米", "千瓦时", "万千瓦时", "亿千瓦时", "吉焦", "百万千焦"]
+
+
+@given(amount=amounts, unit=st.sampled_from(UNITS), row=st.sampled_from(load_table("GB/T 2589-2020").rows),
+       basis=st.sampled_from(["calorific", "primary"]))
+@example(amount=Decimal("1234.5678"), unit="万千瓦时", row=load_table("GB/T 2589-2020").row("electricity"),
+         basis="primary")
+def test_factor_path_gives_pints_figure_to_the_last_digit(amount: Decimal, unit: str, row: dict, basis: str) -> None:
+    """``standard_coal_tce`` and ``physical_amount`` multiply by a factor computed once per unit pair;
+    the result must be pint's own conversion, digit for digit."""
+    from ecer.domain.energy.conversion import conversion_factor, standard_coal_tce
+    from ecer.domain.units import parse_unit, registry
+
+    code = str(row["code"])
+    rates = {2022: Decimal("300.7")} if code == "electricity" else None
+    k = coefficient(code, basis, 2022, generation_coal_rates=rates)
+    q = quantity(amount, unit)
+    if conversion_factor(q.units, parse_unit(k.unit)) is None:
+        with pytest.raises(EcerError):
+            standard_coal_tce(q, code, basis, 2022, generation_coal_rates=rates)
+        return
+    physical = Decimal(str(q.to(parse_unit(k.unit)).magnitude))  # pint, step by step
+    expected = registry().Quantity(physical * k.value, "kgce").to("tce").magnitude
+    assert physical_amount(q, k) == physical
+    assert standard_coal_tce(q, code, basis, 2022, generation_coal_rates=rates) == expected
+    assert to_standard_coal(q, code, basis, 2022, generation_coal_rates=rates).to("tce").magnitude == expected

@@ -20,7 +20,7 @@ from enum import StrEnum
 import pint
 
 from ecer.data import load_table
-from ecer.domain.energy.conversion import COAL_RATE_TABLE, carrier_code, to_standard_coal
+from ecer.domain.energy.conversion import COAL_RATE_TABLE, carrier_code, magnitude_in, standard_coal_tce
 from ecer.domain.errors import EcerError
 from ecer.domain.units import parse_unit, quantity, registry
 
@@ -134,8 +134,8 @@ def energy_totals(lines: Iterable[ReportLine], year: int) -> EnergyTotals:
         if code == "electricity" and not rates:
             rate_year, rate = coal_rate_for(year)
             rates = {year: rate}
-        c = to_standard_coal(amount, code, "calorific").to("tce").magnitude
-        p = to_standard_coal(amount, code, "primary", year, generation_coal_rates=rates or None).to("tce").magnitude
+        c = standard_coal_tce(amount, code, "calorific")
+        p = standard_coal_tce(amount, code, "primary", year, generation_coal_rates=rates or None)
         sign = -1 if line.item is Item.EXPORTED else 1
         cal += sign * c
         prim += sign * p
@@ -146,10 +146,10 @@ def energy_totals(lines: Iterable[ReportLine], year: int) -> EnergyTotals:
         if line.item is Item.EXPORTED:
             exp_cal += c
         if code in COAL_CARRIERS and line.item is not Item.EXPORTED:
-            coal_t += Decimal(str(amount.to("metric_ton").magnitude))
+            coal_t += magnitude_in(amount, "metric_ton")
             coal_tce += c
         if code == "electricity":
-            elec += sign * Decimal(str(amount.to("kWh").magnitude))
+            elec += sign * magnitude_in(amount, "kWh")
     return EnergyTotals(cal, prim, feed_cal, feed_prim, exp_cal, coal_t, coal_tce, elec, rate_year, by_carrier)
 
 

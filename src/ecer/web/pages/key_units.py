@@ -13,7 +13,7 @@ from ecer.domain.energy.two_high import Status
 from ecer.services import key_unit_views as views
 from ecer.web.auth import PrincipalDep
 from ecer.web.deps import SessionDep
-from ecer.web.pages.rendering import render
+from ecer.web.pages.rendering import render, render_cached
 
 router = APIRouter(include_in_schema=False)
 # chip colours of the shared stylesheet for the efficiency class and the budget level
@@ -39,16 +39,23 @@ def _partial(request: Request) -> bool:
 def units(request: Request, session: SessionDep, principal: PrincipalDep, region: str | None = None,
           industry: str | None = None, category: str | None = None) -> HTMLResponse:
     region, industry, category = _blank(region), _blank(industry), _blank(category)
-    rows = views.unit_rows(session, principal, region=region, industry=industry, category=category)
+    # hundreds of rows: rendered once per data version and user (as the key-unit rows are computed once)
     if _partial(request):
-        return render(request, "units_table.html", principal, rows=rows, **CHIPS)
-    readable = views.readable_units(session, principal, None)
-    return render(
-        request, "units.html", principal, rows=rows, year=views.report_year(session),
-        regions=sorted({u.region for u in readable}),
-        industries=sorted({(u.industry_code, u.industry_name) for u in readable}),
-        categories=[(c.value, c.label_zh) for c in Category],
-        chosen={"region": region, "industry": industry, "category": category}, **CHIPS)
+        return render_cached(request, session, principal, "units_table.html", views.KEY_UNIT_DATA,
+                             (region, industry, category), lambda: {"rows": views.unit_rows(
+                                 session, principal, region=region, industry=industry, category=category), **CHIPS},
+                             count=True)
+
+    def context() -> dict[str, Any]:
+        readable = views.readable_units(session, principal, None)
+        return dict(rows=views.unit_rows(session, principal, region=region, industry=industry, category=category),
+                    year=views.report_year(session), regions=sorted({u.region for u in readable}),
+                    industries=sorted({(u.industry_code, u.industry_name) for u in readable}),
+                    categories=[(c.value, c.label_zh) for c in Category],
+                    chosen={"region": region, "industry": industry, "category": category}, **CHIPS)
+
+    return render_cached(request, session, principal, "units.html", views.KEY_UNIT_DATA, (region, industry, category),
+                         context, count=True)
 
 
 @router.get("/units/{unit_id}", response_class=HTMLResponse)

@@ -93,16 +93,18 @@ _pages_lock = Lock()
 
 
 def render_cached(request: Request, session: Any, principal: Principal, name: str, models: tuple[Any, ...],
-                  params: tuple[Hashable, ...], context: Callable[[], dict[str, Any]]) -> HTMLResponse:
+                  params: tuple[Hashable, ...], context: Callable[[], dict[str, Any]], *,
+                  count: bool = False) -> HTMLResponse:
     """A page whose content follows only from the rows of ``models``, who asks and ``params``.
 
     The home page is the page everyone opens, many times a day, and its figures change only with an
     import or a review: rendering it once per data version (one cheap query, ``data_version``) and
     user takes its cost from tens of milliseconds to about one. ``models`` must hold every table the
-    page reads; tables are compared by highest id and latest change time, not row count.
+    page reads; tables are compared by highest id and latest change time, and by row count with
+    ``count`` (tables whose rows may change in place without a change time).
     """
     key = (name, str(session.get_bind().url), request.url.path, principal, params,
-           data_version(session, *models, count=False))
+           data_version(session, *models, count=count))
     with _pages_lock:
         text = _pages.get(key)
         if text is not None:
