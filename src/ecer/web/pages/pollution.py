@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -11,25 +12,33 @@ from ecer.cli.output import jsonable
 from ecer.domain.errors import EcerError
 from ecer.services import monitoring_view, pollution_view
 from ecer.services.dashboard import current_plan
+from ecer.storage.monitoring import Alarm, MonitoredSource, Reading, SourcePollutant
 from ecer.web.auth import PrincipalDep
 from ecer.web.deps import SessionDep
-from ecer.web.pages.rendering import render
+from ecer.web.pages.rendering import render, render_cached
 
 router = APIRouter(include_in_schema=False)
 ALARM_ROWS = 200
+MONITORING_DATA = (MonitoredSource, SourcePollutant, Reading, Alarm)  # what /monitoring reads
 POLLUTANT_ZH = {"COD": "化学需氧量", "NH3N": "氨氮", "NOx": "氮氧化物", "VOCs": "挥发性有机物"}
 
 
 @router.get("/monitoring", response_class=HTMLResponse)
 def monitoring(request: Request, session: SessionDep, principal: PrincipalDep,
                mn: Annotated[str | None, Query()] = None) -> HTMLResponse:
-    sources = monitoring_view.source_rows(session, principal)
-    chosen = mn or (sources[0]["mn"] if sources else None)
-    curves = monitoring_view.curves(session, principal, chosen) if chosen else None
-    alarms = [monitoring_view.alarm_out(a) for a in
-              session.scalars(monitoring_view.alarm_query(session, principal).limit(ALARM_ROWS))]
-    return render(request, "monitoring.html", principal, sources=sources, chosen=chosen, curves=curves,
-                  alarms=alarms, can_handle=principal.role != "readonly")
+    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)  # online/offline follows the clock
+
+    def context() -> dict[str, Any]:
+        sources = monitoring_view.source_rows(session, principal, now=now)
+        chosen = mn or (sources[0]["mn"] if sources else None)
+        curves = monitoring_view.curves(session, principal, chosen) if chosen else None
+        alarms = [monitoring_view.alarm_out(a) for a in
+                  session.scalars(monitoring_view.alarm_query(session, principal).limit(ALARM_ROWS))]
+        return dict(sources=sources, chosen=chosen, curves=curves, alarms=alarms,
+                    can_handle=principal.role != "readonly")
+
+    # hundreds of sources and alarms: rendered once per data version, user and minute
+    return render_cached(request, session, principal, "monitoring.html", MONITORING_DATA, (mn, now), context)
 
 
 @router.post("/monitoring/alarms/{alarm_id}")

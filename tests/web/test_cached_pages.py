@@ -1,5 +1,5 @@
-"""The home page (总览): Annex 2 progress and open alarms of the user's level, kept in step with the data,
-and a page rendered once per data version that still carries each session's own CSRF token."""
+"""Pages rendered once per data version (总览, 在线监测, 重点用能单位): what the home page shows at the user's
+level, that each page follows the data, and that a cached page still carries each session's own CSRF token."""
 
 from __future__ import annotations
 
@@ -82,3 +82,27 @@ def test_each_session_gets_its_own_csrf_token_on_the_cached_home_page(sqlite_web
     assert tokens[0] != tokens[1]
     assert first.client.post("/logout", data={"csrf_token": tokens[0]}, follow_redirects=False).status_code == 303
     assert second.client.get("/", follow_redirects=False).status_code == 200  # the other session lives on
+
+
+def test_monitoring_page_follows_a_new_alarm_and_keeps_the_forms_token(sqlite_web_db: str) -> None:
+    import datetime as dt
+
+    from ecer.storage.db import session_scope
+    from ecer.storage.monitoring import Alarm
+
+    drc = login(sqlite_web_db, "drc")
+    before = drc.client.get("/monitoring").text
+    mn = drc.client.get("/api/v1/monitoring/alarms?page_size=1").json()["items"][0]["mn"]
+    with session_scope(sqlite_web_db) as session:
+        alarm = Alarm(mn=mn, kind="exceed", code="w21003", level="red", value=30.0, threshold=8.0,
+                      start=dt.datetime.now(dt.UTC), status="open")
+        session.add(alarm)
+        session.flush()
+        alarm_id = alarm.id
+    after = drc.client.get("/monitoring").text
+    assert f'id="alarm-{alarm_id}"' not in before and f'id="alarm-{alarm_id}"' in after
+    form_tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', after))
+    assert form_tokens == {drc.csrf}
+    closed = drc.client.post(f"/monitoring/alarms/{alarm_id}", data={"csrf_token": drc.csrf, "action": "close",
+                                                                     "reason": "误报"}, follow_redirects=False)
+    assert closed.status_code == 303
