@@ -202,3 +202,18 @@ def test_gateway_tokens_made_before_scopes_keep_working(database_url):
         s.scalars(select(ApiToken)).one().expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
     with session_scope(database_url) as s:
         assert principal_for_token(s, "ecer_old-token") is None  # expired
+
+
+def test_token_creation_redirects_and_a_reload_neither_repeats_nor_shows_it_again(sqlite_web_db):
+    admin = login(sqlite_web_db, "root")
+    before = len(run_cli("tokens", "list", "--json", env={"ECER_DATABASE_URL": sqlite_web_db}).json())
+    answer = admin.post("/admin/tokens", data={"label": "重载测试", "scope": "city"}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/admin?created=")
+    shown = admin.client.get(answer.headers["location"])
+    assert shown.headers["cache-control"] == "no-store"
+    token = re.search(r'id="new-token-value">([^<]+)<', shown.text).group(1)
+    assert token.startswith("ecer_")
+    reloaded = admin.client.get(answer.headers["location"])  # what a reload of the page does now
+    assert "new-token-value" not in reloaded.text and token not in reloaded.text
+    after = run_cli("tokens", "list", "--json", env={"ECER_DATABASE_URL": sqlite_web_db}).json()
+    assert len(after) == before + 1

@@ -36,9 +36,10 @@ def may_read_unit(principal: Principal, unit_id: int, region: str) -> bool:
 
 
 def report_year(session: Session) -> int | None:
-    """The latest year with an approved monthly report (the default year of these pages)."""
-    year = session.scalar(select(func.max(EnergyReportRevision.year))
-                          .where(EnergyReportRevision.status == "approved"))
+    """The latest year with an approved monthly report (the default year of these pages); once per data
+    version (the query reads every revision)."""
+    year = cached(session, "report_year", (), KEY_UNIT_DATA, lambda: session.scalar(
+        select(func.max(EnergyReportRevision.year)).where(EnergyReportRevision.status == "approved")))
     return int(year) if year is not None else None
 
 

@@ -1,7 +1,9 @@
 """系统管理: users and roles, API tokens of machine clients, the audit log and its hash-chain check.
 
-Administrators only. A new token's clear text is on the page that answers its creation, once, and
-that page is sent with ``Cache-Control: no-store``.
+Administrators only. Creating a token answers with a redirect to this page (so reloading the page
+does not create a second token); the token's clear text travels in a short-lived HttpOnly cookie
+limited to /admin, is shown once by the page it leads to, sent with ``Cache-Control: no-store``, and
+the cookie is deleted with that answer.
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from ecer.domain.errors import EcerError
@@ -22,7 +24,7 @@ from ecer.storage.key_unit_registry import units
 from ecer.storage.models import AuditEntry
 from ecer.storage.users import all_users
 from ecer.web.access import TOKEN_SCOPES
-from ecer.web.auth import AdminDep
+from ecer.web.auth import AdminDep, cookie_secure
 from ecer.web.deps import SessionDep
 from ecer.web.pages.rendering import render
 
@@ -51,9 +53,24 @@ def _problems(exc: EcerError) -> str:
     return "; ".join(p.message for p in exc.problems)
 
 
+NEW_TOKEN_COOKIE = "ecer_new_token"
+
+
 @router.get("/admin", response_class=HTMLResponse)
-def admin_page(request: Request, session: SessionDep, admin: AdminDep) -> HTMLResponse:
-    return _page(request, session, admin)
+def admin_page(request: Request, session: SessionDep, admin: AdminDep,
+               created: Annotated[int | None, Query()] = None) -> HTMLResponse:
+    flash = request.cookies.get(NEW_TOKEN_COOKIE, "")
+    token_id, _, token = flash.partition(":")
+    record = next((t for t in api_tokens.listing(session) if t["id"] == created), None) if created else None
+    if record is None or not token or token_id != str(created):
+        response = _page(request, session, admin)
+    else:
+        shown = {"id": created, "label": record["label"], "token": token}
+        response = _page(request, session, admin, message=f"已创建令牌 {created}（{record['label']}）",
+                         new_token=shown)
+    if flash:
+        response.delete_cookie(NEW_TOKEN_COOKIE, path="/admin")
+    return response
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
@@ -77,7 +94,7 @@ def add_user(request: Request, session: SessionDep, admin: AdminDep, username: A
 @router.post("/admin/tokens", response_class=HTMLResponse)
 def create_token(request: Request, session: SessionDep, admin: AdminDep, label: Annotated[str, Form()],
                  scope: Annotated[str, Form()], credit_code: Annotated[str, Form()] = "",
-                 region: Annotated[str, Form()] = "", expires: Annotated[str, Form()] = "") -> HTMLResponse:
+                 region: Annotated[str, Form()] = "", expires: Annotated[str, Form()] = "") -> Response:
     """Create a token and show its clear text this once (only the hash is kept)."""
     try:
         expires_at = api_tokens.expiry_after(dt.date.fromisoformat(expires)) if expires.strip() else None
@@ -88,8 +105,10 @@ def create_token(request: Request, session: SessionDep, admin: AdminDep, label: 
         session.rollback()
         message = _problems(exc) if isinstance(exc, EcerError) else "有效期应为日期 YYYY-MM-DD"
         return _page(request, session, admin, error=message, status_code=422)
-    shown = {"id": record.id, "label": record.label, "token": token}
-    return _page(request, session, admin, message=f"已创建令牌 {record.id}（{record.label}）", new_token=shown)
+    done = RedirectResponse(f"/admin?created={record.id}#tokens", status_code=303)
+    done.set_cookie(NEW_TOKEN_COOKIE, f"{record.id}:{token}", max_age=120, path="/admin", httponly=True,
+                    samesite="strict", secure=cookie_secure())
+    return done
 
 
 @router.post("/admin/tokens/{token_id}/revoke", response_class=HTMLResponse)
