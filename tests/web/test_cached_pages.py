@@ -106,3 +106,29 @@ def test_monitoring_page_follows_a_new_alarm_and_keeps_the_forms_token(sqlite_we
     closed = drc.client.post(f"/monitoring/alarms/{alarm_id}", data={"csrf_token": drc.csrf, "action": "close",
                                                                      "reason": "误报"}, follow_redirects=False)
     assert closed.status_code == 303
+
+
+def test_key_project_indicators_agree_with_annex2_progress(sqlite_web_db: str) -> None:
+    """The plan's 重点工程累计减排量 indicators take the city's Annex 2 tally when no value was reported."""
+    drc = login(sqlite_web_db, "drc")
+    indicators = {r["indicator_id"]: r for r in drc.client.get("/api/v1/indicators?page_size=200").json()["items"]}
+    city = {r["pollutant"]: r for r in drc.client.get("/api/v1/emissions/progress").json()["items"]
+            if r["region"] == "吉林市"}
+    pairs = {"cod_key_project_reduction": "COD", "nh3n_key_project_reduction": "NH3N",
+             "nox_key_project_reduction": "NOx", "vocs_key_project_reduction": "VOCs"}
+    for indicator_id, pollutant in pairs.items():
+        row = indicators[indicator_id]
+        assert float(row["value"]) == float(city[pollutant]["cumulative_reduction_t"]), indicator_id
+        assert row["status"] != "未报送" and row["source"]
+
+
+def test_key_project_indicators_are_unreported_without_projects(tmp_path) -> None:
+    from tests.conftest import run_cli
+    from tests.web.conftest import make_users
+
+    url = f"sqlite:///{tmp_path / 'bare.sqlite3'}"
+    assert run_cli("init", env={"ECER_DATABASE_URL": url}).exit_code == 0
+    make_users(url)
+    rows = login(url, "drc").client.get("/api/v1/indicators?page_size=200").json()["items"]
+    cod = next(r for r in rows if r["indicator_id"] == "cod_key_project_reduction")
+    assert cod["value"] is None and cod["status"] == "未报送"

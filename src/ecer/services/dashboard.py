@@ -17,6 +17,7 @@ from ecer.domain.energy.periods import Period
 from ecer.domain.errors import EcerError
 from ecer.services.derived_cache import cached
 from ecer.services.energy import accounting_rules, generation_coal_rate, region_targets
+from ecer.storage.emission_projects import EmissionProjectRevision, EmissionProjectVerification
 from ecer.storage.models import IndicatorValue, PlanRecord, StatisticsRevision
 from ecer.storage.plans import active_plan
 from ecer.storage.statistics import to_statistics
@@ -25,7 +26,8 @@ from ecer.web.access import Principal
 # The home page's figures share one data version (one query per request instead of one per figure).
 # These tables are only appended to or changed with a change time (``derived_cache.CHANGE_TIMES``), never
 # deleted from, so their version needs no row count (counting 10⁵ revisions cost a millisecond a request).
-HOME_DATA = (StatisticsRevision, IndicatorValue, PlanRecord)
+# Emission projects: the indicator table takes the key-project reductions from them.
+HOME_DATA = (StatisticsRevision, IndicatorValue, PlanRecord, EmissionProjectRevision, EmissionProjectVerification)
 
 
 def current_plan(session: Session) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ecer.domain.errors import EcerError
 from ecer.domain.plan.indicators import indicator_progress
 from ecer.importers.indicators import read_indicator_values
 from ecer.storage.db import session_scope
@@ -65,6 +66,9 @@ def indicator_table(session: Session, year: int | None = None) -> list[dict[str,
         if latest is None and indicator.id == plan.intensity_indicator:
             value, value_year = _intensity_from_statistics(session, plan, year)
             source = None if value is None else "能耗双控核算（统计数据）"
+        if latest is None and indicator.id in plan.pollutant_indicators.values():
+            value, value_year = _reduction_from_projects(session, plan, indicator.id, year)
+            source = None if value is None else "重点工程减排核算（工程台账）"
         progress = None if value is None else indicator_progress(indicator, value, value_year)
         rows.append({
             "indicator_id": indicator.id, "name_zh": indicator.name_zh, "unit": indicator.unit,
@@ -78,6 +82,25 @@ def indicator_table(session: Session, year: int | None = None) -> list[dict[str,
             "lead_departments": indicator.lead_departments,
         })
     return rows
+
+
+def _reduction_from_projects(session: Session, plan: Any, indicator_id: str, year: int | None,
+                             ) -> tuple[Any, int | None]:
+    """The city's cumulative key-project reduction of the pollutant Annex 2 breaks this indicator down
+    into (as on 重点工程 and ``ecer emissions progress``); None while no approved project counts."""
+    from ecer.services.emission_projects import TARGET_FIELDS, progress
+
+    column = next(c for c, i in plan.pollutant_indicators.items() if i == indicator_id)
+    pollutant = next((p for p, c in TARGET_FIELDS.items() if c == column), None)
+    last = min(year or plan.metadata.target_year, plan.metadata.target_year)
+    try:
+        rows = progress(session, last).rows
+    except EcerError:  # no Annex 2 targets for the city in this plan
+        return None, None
+    row = next((r for r in rows if r.region == plan.city.name and r.pollutant == pollutant), None)
+    if row is None or row.basis is None:
+        return None, None
+    return row.cumulative_reduction_t, last
 
 
 def _intensity_from_statistics(session: Session, plan: Any, year: int | None) -> tuple[Any, int | None]:

@@ -22,7 +22,6 @@ from ecer.services.dashboard import (
     region_series,
 )
 from ecer.services.energy import has_demo_data
-from ecer.storage.emission_projects import EmissionProjectRevision, EmissionProjectVerification
 from ecer.storage.monitoring import Alarm, MonitoredSource
 from ecer.web.access import Principal
 from ecer.web.auth import PrincipalDep
@@ -44,7 +43,7 @@ def _zones(plan: Any) -> list[dict[str, Any]]:
 
 
 # Every table the home page reads: its rendering is kept until one of them changes.
-HOME_MODELS = (*HOME_DATA, EmissionProjectRevision, EmissionProjectVerification, Alarm, MonitoredSource)
+HOME_MODELS = (*HOME_DATA, Alarm, MonitoredSource)
 
 
 @router.get("/", response_class=HTMLResponse)
