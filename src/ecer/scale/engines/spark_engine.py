@@ -38,7 +38,7 @@ def session(master: str = "local[*]", *, app: str = "ecer-lake", conf: dict[str,
                .config("spark.sql.files.maxPartitionBytes", str(128 << 20))
                # the per-outlet aggregation holds ~10⁵ groups per task (outlets × codes × months of
                # the files in a split); past the fast hash map's default 2¹⁶ slots the rest goes to
-               # the slower generic map. 2²⁰ slots (4 MB of buckets per task) saved 1–3 s of JVM CPU
+               # the slower generic map. 2²⁰ slots (4 MB of buckets per task) saved 0.6–3.5 s of JVM CPU
                # on 3·10⁷ readings (docs/deployment-scale.md, Spark accounting)
                .config("spark.sql.codegen.aggregate.fastHashMap.capacityBit", "20"))
     for key, value in (conf or {}).items():
