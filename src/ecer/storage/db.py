@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from ecer.domain.errors import EcerError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-# Connections kept open per process: as many as the web server's request threads (``ecer.web.app``),
-# so a busy server reuses connections instead of opening and closing one per request.
+# Connections kept open per process: more than the web server's request threads (``ecer.web.app``;
+# the warm-up and a request's second session take one too), so a busy server reuses connections
+# instead of opening and closing one per request.
 POOL_SIZE = 16
 POOL_OVERFLOW = 8
 
