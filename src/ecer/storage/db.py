@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from ecer.domain.errors import EcerError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-# Connections kept open per process: more than the web server's request threads (``ecer.web.app``;
-# the warm-up and a request's second session take one too), so a busy server reuses connections
-# instead of opening and closing one per request.
+# Connections kept open per process, and no limit on more when a burst needs them: a limit made a
+# busy web worker stop for the pool's 30 s timeout — FastAPI serialises a sync handler's answer on a
+# request thread while the request's session still holds its connection, so requests waiting for a
+# thread held every connection while the threads waited for a connection.
 POOL_SIZE = 16
-POOL_OVERFLOW = 8
+POOL_OVERFLOW = -1  # unlimited; connections beyond POOL_SIZE are closed when given back
 
 
 @lru_cache(maxsize=8)
