@@ -210,9 +210,7 @@ def to_standard_coal(
     >>> to_standard_coal(quantity(1200, "吨"), "原煤").to("tce")
     <Quantity(857.1600..., 'tce')>
     """
-    k = coefficient(carrier, basis, year, value=value, generation_coal_rates=generation_coal_rates)
-    amount = physical_amount(quantity, k)
-    return registry().Quantity(amount * k.value, "kgce")
+    return registry().Quantity(_kgce(quantity, carrier, basis, year, value, generation_coal_rates), "kgce")
 
 
 def standard_coal_tce(
@@ -226,8 +224,14 @@ def standard_coal_tce(
 ) -> Decimal:
     """``to_standard_coal(...).to("tce").magnitude``, the same figure, without a pint quantity per step:
     totals over every line of every monthly report spent most of their time inside pint. [tce]"""
+    return _kgce(quantity, carrier, basis, year, value, generation_coal_rates) * _kgce_in_tce()
+
+
+def _kgce(quantity: pint.Quantity, carrier: str, basis: str, year: int | None, value: Decimal | None,
+          generation_coal_rates: Mapping[int, Decimal] | None) -> Decimal:
+    """q × k with q in the coefficient's physical unit: the figure both public conversions give. [kgce]"""
     k = coefficient(carrier, basis, year, value=value, generation_coal_rates=generation_coal_rates)
-    return physical_amount(quantity, k) * k.value * _kgce_in_tce()
+    return physical_amount(quantity, k) * k.value
 
 
 def magnitude_in(quantity: pint.Quantity, unit: str) -> Decimal:
