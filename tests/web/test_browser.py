@@ -141,7 +141,10 @@ def test_a_good_workbook_submitted_and_approved_changes_the_barometer(browser, s
     with district.expect_navigation():  # the form is on /submissions too: wait for the POST's redirect
         district.click("#submit-upload")
     district.wait_for_load_state("networkidle")
-    assert "待审核" in district.locator("#history tbody tr").first.inner_text()
+    # retried until the redirected page shows it (read once, the row was sometimes read from the page before)
+    from playwright.sync_api import expect
+
+    expect(district.locator("#history tbody tr").first).to_contain_text("待审核")
 
     city = _page(browser, server, "drc")
     city.goto("/submissions")
