@@ -103,8 +103,12 @@ def _first_copies(part: Any, elsewhere: dict[tuple[object, ...], int]) -> Any:
 
 async def run_meter_writer(log_: Log, root: str, *, member: int = 0, members: int = 1, batch: int = 5000,
                            flush_seconds: float = 5.0, window: int = WINDOW, idle_exit: float | None = None,
-                           stop: asyncio.Event | None = None, stats: WriterStats | None = None) -> WriterStats:
-    """Consume ``meter.>``, write, acknowledge; until ``stop``, or ``idle_exit`` seconds with nothing new."""
-    return await consume_into(log_, MeterFiles(root, member, members, window), f"lake-meters-w{member}of{members}",
+                           stop: asyncio.Event | None = None, stats: WriterStats | None = None,
+                           files: MeterFiles | None = None) -> WriterStats:
+    """Consume ``meter.>``, write, acknowledge; until ``stop``, or ``idle_exit`` seconds with nothing new.
+
+    ``files`` replaces the plain ``MeterFiles`` (``lake.live`` also fills ``meter_readings`` before the ack)."""
+    files = files or MeterFiles(root, member, members, window)
+    return await consume_into(log_, files, f"lake-meters-w{member}of{members}",
                               SUBJECTS, batch=batch, max_buffer=200_000, flush_seconds=flush_seconds,
                               idle_exit=idle_exit, stop=stop, stats=stats)

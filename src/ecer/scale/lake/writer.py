@@ -190,9 +190,12 @@ class LakeFiles(PartitionFiles):
 async def run_writer(log_: Log, root: str, *, member: int = 0, members: int = 1, batch: int = 5000,
                      max_buffer: int = 200_000, flush_seconds: float = 5.0, window: int = WINDOW,
                      idle_exit: float | None = None, stop: asyncio.Event | None = None,
-                     stats: WriterStats | None = None) -> WriterStats:
-    """Consume ``hj212.>``, write, acknowledge; until ``stop`` is set, or ``idle_exit`` seconds pass with nothing new."""
-    return await consume_into(log_, LakeFiles(root, member, members, window), f"lake-w{member}of{members}",
+                     stats: WriterStats | None = None, files: LakeFiles | None = None) -> WriterStats:
+    """Consume ``hj212.>``, write, acknowledge; until ``stop`` is set, or ``idle_exit`` seconds pass with nothing new.
+
+    ``files`` replaces the plain ``LakeFiles`` (``lake.live`` also fills the live tables before the ack)."""
+    files = files or LakeFiles(root, member, members, window)
+    return await consume_into(log_, files, f"lake-w{member}of{members}",
                               "hj212.>", batch=batch, max_buffer=max_buffer, flush_seconds=flush_seconds,
                               idle_exit=idle_exit, stop=stop, stats=stats)
 
