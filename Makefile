@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB := var/demo.sqlite3
 DEMO_URL := sqlite:///$(CURDIR)/$(DEMO_DB)
 
-.PHONY: demo test lint venv system-deps web-assets clean
+.PHONY: demo test lint venv system-deps bench-deps web-assets clean
 
 venv: $(STAMP)
 
@@ -21,6 +21,10 @@ $(STAMP): pyproject.toml requirements.lock requirements-scale.lock
 # System packages a step needs (browser, fonts, …): listed in scripts/system-packages.txt.
 system-deps:
 	bash scripts/system-deps.sh
+
+# What the benchmarks need beyond the test suite (wrk): scripts/bench-packages.txt.
+bench-deps: $(STAMP)
+	bash scripts/system-deps.sh bench-packages.txt
 
 # htmx, Apache ECharts and Swagger UI from the npm registry (package-lock.json) into the web app's
 # static/vendor folder; skipped when already there.

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Install the Debian packages listed in scripts/system-packages.txt that are not installed yet.
+# Install the Debian packages listed in scripts/system-packages.txt (or the list file given as the
+# first argument, e.g. bench-packages.txt) that are not installed yet.
 # Idempotent and quick when nothing is missing; needs root (as on this project's machines) or sudo.
 set -euo pipefail
 cd "$(dirname "$0")"
-mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' system-packages.txt | grep -v '^$' || true)
+list="${1:-system-packages.txt}"
+mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$list" | grep -v '^$' || true)
 missing=()
 for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -1,7 +1,7 @@
 """Web benchmark: the home page and the main API calls under concurrent load, on SQLite and PostgreSQL.
 
     .venv/bin/python benchmarks/web/run.py [--requests 300] [--concurrency 50] [--scale 100] [--workers N]
-        [--seconds 20] [--think 0 | --wrk] [--backends sqlite,postgresql] [--only TEXT,…] [--json]
+        [--seconds 20] [--think 0] [--wrk] [--backends sqlite,postgresql] [--only TEXT,…] [--json]
 
 For each backend: a fresh database with ``ecer demo-data``, then its key units (with products, monthly
 reports, unit budgets and two-high projects), monitored sources (with pollutants, readings and alarms)
@@ -10,7 +10,8 @@ bulk ``INSERT … SELECT`` statements with shifted ids and suffixed unique keys 
 they take seconds, not an importer run. Then, per endpoint, one ``ecer serve --workers N`` on a free
 127.0.0.1 port and ``--concurrency`` logged-in clients sending ``--requests`` requests (or as many as
 fit in ``--seconds``), back to back or with ``--think`` seconds between a client's requests (``--wrk``:
-back to back from Debian's wrk for ``--seconds``, a C load generator that leaves the cores to the server). Prints
+the same from Debian's wrk for ``--seconds``, a C load generator that leaves the cores to the server;
+``make bench-deps`` installs it). Prints
 the seconds until both workers finished their warm-up (``/api/v1/health`` says ``warm_up: done``: the
 derived figures computed), the first request's time after it, requests/s, p50 and p99 per
 endpoint against the goal (issue 6: p99 under 200 ms at 50 concurrent users); ``--json`` prints the
@@ -170,11 +171,20 @@ async def load(base: str, path: str, requests: int, concurrency: int, cookies: h
     return len(latencies) / elapsed, latencies, errors
 
 
-def wrk_load(base: str, path: str, cookies: httpx.Cookies, args: argparse.Namespace) -> tuple[float, float, float, int, int]:
-    """Back-to-back load from Debian's wrk (C: it leaves the cores to the server, where the Python
-    generator takes a good part of them): requests/s, p50 and p99 in seconds, requests, errors."""
+def wrk_load(base: str, path: str, cookies: httpx.Cookies, args: argparse.Namespace,
+             folder: Path) -> tuple[float, float, float, int, int]:
+    """Load from Debian's wrk (C: it leaves the cores to the server, where the Python generator takes
+    a good part of them), back to back or, with ``--think`` T, each connection pausing before each
+    request for a time drawn uniformly from 0 to 2T (mean T: people do not click in step, and the 50
+    first requests are not one burst) through wrk's ``delay()`` hook; the pause is not counted in the
+    latency. Returns requests/s, p50 and p99 in seconds, requests, errors."""
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    out = subprocess.run(["wrk", "-t1", f"-c{args.concurrency}", f"-d{args.seconds:g}s", "--latency",
+    script = []
+    if args.think:
+        (folder / "think.lua").write_text("math.randomseed(os.time())\n"
+                                          f"function delay()\n  return math.random(0, {round(args.think * 2000)})\nend\n")
+        script = ["-s", str(folder / "think.lua")]
+    out = subprocess.run(["wrk", "-t1", f"-c{args.concurrency}", f"-d{args.seconds:g}s", "--latency", *script,
                           "-H", f"Cookie: {cookie}", "-H", "Accept-Encoding: gzip", base + path],
                          capture_output=True, text=True, check=True).stdout
     units = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
@@ -197,7 +207,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def measure(base: str, path: str, args: argparse.Namespace) -> dict[str, Any]:
+async def measure(base: str, path: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         await login(client)
         cookies = client.cookies
@@ -207,7 +217,7 @@ async def measure(base: str, path: str, args: argparse.Namespace) -> dict[str, A
         cold = time.perf_counter() - started
     await load(base, path, min(50, args.requests), min(10, args.concurrency), cookies, args.seconds)  # warm-up
     if args.wrk:
-        rate, p50, p99, count, errors = wrk_load(base, path, cookies, args)
+        rate, p50, p99, count, errors = wrk_load(base, path, cookies, args, folder)
         return {"cold_ms": round(cold * 1000, 1), "requests": count, "requests_per_s": round(rate, 1),
                 "p50_ms": round(p50 * 1000, 1), "p99_ms": round(p99 * 1000, 1), "errors": errors,
                 "goal_met": p99 * 1000 < GOAL_P99_MS and errors == 0}
@@ -239,7 +249,7 @@ def serve_and_measure(url: str, path: str, args: argparse.Namespace, folder: Pat
         while done < 10 and time.perf_counter() - started < 300:  # both workers' warm-up (cache filled)
             done = done + 1 if httpx.get(f"{base}/api/v1/health", timeout=60).json().get("warm_up") != "running" else 0
             time.sleep(0.05)
-        return {**asyncio.run(measure(base, path, args)), "warm_up_s": round(time.perf_counter() - started, 1)}
+        return {**asyncio.run(measure(base, path, args, folder)), "warm_up_s": round(time.perf_counter() - started, 1)}
     finally:
         server.terminate()
         try:
@@ -266,7 +276,8 @@ def run_backend(name: str, url: str, args: argparse.Namespace, folder: Path) -> 
 
 
 def table(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
-    load = "wrk, back to back" if args.wrk else f"think time {args.think:g} s"
+    pause = f"think time {args.think:g} s" if args.think else "back to back"
+    load = f"wrk, {pause}" if args.wrk else pause
     lines = [f"{args.concurrency} concurrent clients ({load}), up to {args.requests} requests or {args.seconds:g} s per "
              f"endpoint, ecer serve --workers {args.workers or 'default'}, {args.scale} × demo; goal p99 < "
              f"{GOAL_P99_MS:g} ms", "",
@@ -291,14 +302,15 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0,
                         help="seconds each client waits between its requests (0: back to back)")
     parser.add_argument("--wrk", action="store_true",
-                        help="back-to-back load from wrk (Debian package) for --seconds instead of the Python clients")
+                        help="load from wrk (make bench-deps) for --seconds instead of the Python clients; "
+                        "with --think each connection pauses that long between its requests")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--only", default="", help="comma-separated texts: measure only endpoints whose label "
                         "contains one of them (and the baseline)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
-    if args.wrk and (args.think or shutil.which("wrk") is None):
-        parser.error("--wrk needs the wrk command (apt install wrk) and no --think")
+    if args.wrk and shutil.which("wrk") is None:
+        parser.error("--wrk needs the wrk command: make bench-deps (Debian package wrk)")
     if args.only:
         wanted = args.only.split(",")
         ENDPOINTS[:] = [e for e in ENDPOINTS if e[0].startswith("baseline") or any(w in e[0] for w in wanted)]
