@@ -82,13 +82,33 @@ def write(
     batch: Annotated[int, typer.Option("--batch", help="每次从日志取的消息数")] = 5000,
     flush_seconds: Annotated[float, typer.Option("--flush-seconds", help="最长缓冲时间（秒）")] = 5.0,
     drain: Annotated[float | None, typer.Option("--drain", help="连续这么多秒无新消息即写完退出")] = None,
+    live: Annotated[bool, typer.Option("--live", help="同时写入单机监测表和计量表（ECER_DATABASE_URL），供在线页面、报警、质量检查和核对使用")] = False,
+    live_db: Annotated[str | None, typer.Option("--live-db", help="实时库地址（指定即开启 --live），缺省 ECER_DATABASE_URL")] = None,
+    live_days: Annotated[int, typer.Option("--live-days", min=1, help="实时、分钟等数据在实时库保留的天数（更早的不写入、到期删除）")] = 7,
+    live_rollup_days: Annotated[int, typer.Option("--live-rollup-days", min=1, help="小时、日数据在实时库保留的天数")] = 31,
     json_out: JsonOption = False,
 ) -> None:
-    """从日志读取、解码，按月份和地区写 Parquet（按监控点、污染物、时间排序），文件写完后才确认日志。"""
-    from ecer.services.lake import run_writer
+    """从日志读取、解码，按月份和地区写 Parquet（按监控点、污染物、时间排序），文件写完后才确认日志。
 
-    stats = run_writer(log_url, to, member=member, members=members, batch=batch, flush_seconds=flush_seconds,
-                       drain=drain)
+    加 --live：本写入进程负责的数据同时按 ecer monitor serve 和计量接口的方式存入单机表（幂等），
+    Parquet 文件和数据库提交都完成后才确认日志。
+    """
+    if live or live_db:
+        from ecer.domain.errors import EcerError
+        from ecer.scale.lake.live import LiveOptions, run
+        from ecer.storage.db import require_initialised
+
+        if not 0 <= member < members:
+            raise EcerError("SCALE_WRITER_MEMBER", f"member={member} members={members}")
+        url = live_db or config.database_url()
+        require_initialised(url)
+        stats = run(log_url, to, LiveOptions(url, live_days, live_rollup_days), member=member, members=members,
+                    batch=batch, flush_seconds=flush_seconds, drain=drain)
+    else:
+        from ecer.services.lake import run_writer
+
+        stats = run_writer(log_url, to, member=member, members=members, batch=batch, flush_seconds=flush_seconds,
+                           drain=drain)
     if json_out:
         print_json([stats])
     else:
