@@ -8,6 +8,8 @@ JetStream's place:
   device's retransmission idempotent within the log's deduplication window. ``submit`` is the
   same store without waiting: it sends the message and hands back a future of its receipt, so a
   gateway keeps many publishes in flight (the future fails when the message was not stored).
+  ``send`` is ``submit`` without the future or the coroutine: the log calls a ``Receiver`` back
+  with the caller's ticket (the gateway's hot path: no per-packet task, future or wake-up).
 * a durable ``Consumer`` that hands out records in log order and is told, with ``ack``, that every
   record up to and including a given one has been made durable elsewhere (the Parquet file is
   complete). Records not acknowledged are handed out again after a restart.
@@ -18,7 +20,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,18 @@ class Consumer(Protocol):
         ...
 
 
+class Receiver(Protocol):
+    """Told the outcome of each ``Log.send``, exactly once, on the event loop's thread."""
+
+    def stored(self, ticket: Any, seq: int, duplicate: bool) -> None:
+        """The log stored the message (or held it already: ``duplicate``) at position ``seq``."""
+        ...
+
+    def not_stored(self, ticket: Any, error: BaseException) -> None:
+        """The log gave up on the message (retries with the same id included)."""
+        ...
+
+
 class Log(Protocol):
     async def publish(self, subject: str, data: bytes, msg_id: str) -> Stored:
         """Store one message; returns after the log confirmed it (raises otherwise)."""
@@ -61,6 +75,11 @@ class Log(Protocol):
     async def submit(self, subject: str, data: bytes, msg_id: str | None) -> asyncio.Future[Stored]:
         """Send one message now; the future resolves once the log stored it, or raises when it was
         not stored (retries with the same id included). ``msg_id=None``: no deduplication."""
+        ...
+
+    def send(self, subject: str, data: bytes, msg_id: str | None, receiver: Receiver, ticket: Any) -> None:
+        """Send one message now and tell ``receiver`` its outcome with ``ticket``; the caller bounds
+        how many await their receipt (the gateway's window)."""
         ...
 
     async def consumer(self, name: str, subject_filter: str) -> Consumer:

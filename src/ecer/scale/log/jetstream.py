@@ -9,13 +9,14 @@
 * ``publish`` waits for the PubAck; in a cluster that is after the stream's replicas agreed. While
   a new stream leader is being elected the request times out or finds no responder: it is retried
   with the same message id (so a retry never duplicates) until ``publish_deadline``.
-* ``submit`` sends without waiting and returns a future of the receipt: a plain publish whose reply
-  subject is ``<inbox>.<n>`` on one subscription of the log's own (no task, no per-message
-  identifier from the random source; about half the CPU of nats-py's ``publish_async``, which
-  was the largest share of the gateway's per-packet cost). A PubAck that does not come within
-  ``request_timeout``, or an error reply, hands the message to ``publish`` (same message id, so the
-  retry cannot duplicate); the future fails only when that gave up too. At most ``max_pending``
-  messages await their PubAck; ``submit`` waits for room beyond that.
+* ``send`` (and ``submit``, the same with a future) publishes without waiting, with reply subject
+  ``<inbox>.<n>``: on the lean connection of ``ecer.scale.log.wire`` (its own NATS connection to
+  the server nats-py uses; HPUBs gathered per event-loop tick, PubAcks read without json or
+  objects), or through nats-py while that connection is down. A PubAck that does not come within
+  ``request_timeout``, an error reply, or the lean connection dropping hands the message to
+  ``publish`` (same message id, so the retry cannot duplicate); the receiver hears "not stored"
+  only when that gave up too. At most ``max_pending`` messages await their PubAck before
+  ``submit`` waits for room; ``send``'s callers bound their own (the gateway's window).
 * Consumers are durable pull consumers with ``AckPolicy.ALL``: acknowledging a record acknowledges
   everything delivered before it, which is exactly "the file holding these records is complete".
 
@@ -31,6 +32,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -40,8 +42,10 @@ from urllib.parse import urlsplit
 
 from ecer.domain.errors import EcerError
 from ecer.scale import require
-from ecer.scale.log.base import Record, Stored, check_servers
+from ecer.scale.log.base import Receiver, Record, Stored, check_servers
+from ecer.scale.log.wire import Wire
 
+log = logging.getLogger("ecer.scale.log")
 STREAM = "HJ212"
 SUBJECTS = ["hj212.>", "hj212q.>", "meter.>"]  # meter.<region>.<credit code>: energy-meter readings
 T = TypeVar("T")
@@ -57,6 +61,7 @@ class StreamOptions:
     publish_deadline: float = 30.0  # s of retrying one publish (leader election takes a few seconds)
     request_timeout: float = 2.0  # s for one PubAck
     max_pending: int = 16384  # messages ``submit`` may have awaiting their PubAck (nats-py's bound)
+    wire: bool = True  # publish ``send``/``submit`` on the lean connection (``wire.Wire``); False: nats-py
 
 
 class JetStreamConsumer:
@@ -75,6 +80,15 @@ class JetStreamConsumer:
         await upto.handle.ack_sync()  # type: ignore[attr-defined]
 
 
+def _pub_ack(payload: bytes) -> tuple[int, bool] | None:
+    """``{"stream":"HJ212","seq":7[,"duplicate":true]}`` → (7, duplicate); None for an error or no ack."""
+    try:
+        ack = json.loads(payload)
+        return int(ack["seq"]), bool(ack.get("duplicate", False))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 async def _any_answers(servers: list[str], timeout: float = 3.0) -> bool:
     """Whether any of the servers accepts a TCP connection within ``timeout``."""
     for server in servers:
@@ -91,6 +105,25 @@ async def _any_answers(servers: list[str], timeout: float = 3.0) -> bool:
     return False
 
 
+class _Futures:
+    """The ``Receiver`` behind ``submit``: the ticket is the future to resolve."""
+
+    @staticmethod
+    def stored(ticket: asyncio.Future[Stored], seq: int, duplicate: bool) -> None:
+        if not ticket.done():
+            ticket.set_result(Stored(seq, duplicate))
+
+    @staticmethod
+    def not_stored(ticket: asyncio.Future[Stored], error: BaseException) -> None:
+        if not ticket.done():
+            ticket.set_exception(error)
+
+
+_FUTURES = _Futures()
+#: token → (receiver, ticket, subject, data, msg_id): what the outcome and a retry need
+_Entry = tuple[Receiver, Any, str, bytes, "str | None"]
+
+
 class JetStreamLog:
     """``await JetStreamLog.connect("nats://127.0.0.1:4222")``; the stream is created when missing."""
 
@@ -98,15 +131,20 @@ class JetStreamLog:
         self.nc = nc
         self.js = nc.jetstream(timeout=options.request_timeout, publish_async_max_pending=options.max_pending)
         self.options = options
-        self._retries: set[asyncio.Task[Stored]] = set()  # keeps retry tasks referenced until done
-        self._inbox: str | None = None  # "<inbox>." of the PubAcks of ``submit``
+        self._retries: set[asyncio.Future[Any]] = set()  # keeps retry tasks referenced until done
+        self._inbox: str | None = None  # "<inbox>." of the PubAcks that come through nats-py
         self._tokens = itertools.count()
-        # token → (receipt, subject, data, msg_id): what a retry needs
-        self._waiting: dict[str, tuple[asyncio.Future[Stored], str, bytes, str | None]] = {}
+        self._waiting: dict[int, _Entry] = {}
         self._room = asyncio.Event()  # set when fewer than ``max_pending`` await their PubAck
+        self._room_wanted = 0  # ``submit`` calls waiting for room
         # (PubAck deadline, token) in sending order: one timer sweeps them, not one timer per message
-        self._deadlines: deque[tuple[float, str]] = deque()
+        self._deadlines: deque[tuple[float, int]] = deque()
         self._sweeper: asyncio.TimerHandle | None = None
+        self._subjects: dict[str, bytes] = {}  # subject → its bytes (a few per outlet)
+        self._wire: Wire | None = None  # the lean connection for ``send``; None: nats-py's path
+        self._wire_gone = asyncio.Event()
+        self._keeper: asyncio.Task[None] | None = None
+        self._closing = False
 
     @classmethod
     async def connect(cls, url: str, options: StreamOptions | None = None, *, create: bool = True) -> JetStreamLog:
@@ -127,6 +165,9 @@ class JetStreamLog:
         log = cls(nc, options or StreamOptions())
         if create:
             await log.ensure_stream()
+        if log.options.wire:
+            await log._open_wire()
+            log._keeper = asyncio.ensure_future(log._keep_wire())
         return log
 
     async def ensure_stream(self) -> None:
@@ -180,26 +221,46 @@ class JetStreamLog:
                 await asyncio.sleep(0.1)
 
     async def submit(self, subject: str, data: bytes, msg_id: str | None) -> asyncio.Future[Stored]:
-        loop = asyncio.get_running_loop()
-        receipt: asyncio.Future[Stored] = loop.create_future()
+        receipt: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
         while len(self._waiting) >= self.options.max_pending:
             self._room.clear()
-            await self._room.wait()
-        token = None
+            self._room_wanted += 1
+            try:
+                await self._room.wait()
+            finally:
+                self._room_wanted -= 1
+        self.send(subject, data, msg_id, _FUTURES, receipt)
+        return receipt
+
+    def send(self, subject: str, data: bytes, msg_id: str | None, receiver: Receiver, ticket: Any) -> None:
+        """Publish with the reply subject ``<inbox>.<token>``; the PubAck (or a retry) tells ``receiver``."""
+        token = next(self._tokens)
+        self._waiting[token] = (receiver, ticket, subject, data, msg_id)
+        loop = asyncio.get_running_loop()
+        self._deadlines.append((loop.time() + self.options.request_timeout, token))
+        if self._sweeper is None:
+            self._sweeper = loop.call_later(self.options.request_timeout, self._sweep)
+        wire = self._wire
+        if wire is not None and (msg_id is None or msg_id.isprintable()):  # no CR LF inside the header
+            name = self._subjects.get(subject)
+            if name is None:
+                name = self._subjects[subject] = subject.encode()
+            wire.publish(name, token, None if msg_id is None else msg_id.encode(), data)
+        else:
+            self._keep(asyncio.ensure_future(self._send_by_client(token, subject, data, msg_id)))
+
+    async def _send_by_client(self, token: int, subject: str, data: bytes, msg_id: str | None) -> None:
+        """``send`` through nats-py (no lean connection now): a plain publish to the same inbox scheme."""
         try:
             inbox = self._inbox or await self._pubacks()
-            token = str(next(self._tokens))
-            self._waiting[token] = (receipt, subject, data, msg_id)
-            self._deadlines.append((loop.time() + self.options.request_timeout, token))
-            if self._sweeper is None:
-                self._sweeper = loop.call_later(self.options.request_timeout, self._sweep)
-            await self.nc.publish(subject, data, reply=inbox + token,
+            await self.nc.publish(subject, data, reply=f"{inbox}{token}",
                                   headers=None if msg_id is None else {"Nats-Msg-Id": msg_id})
         except Exception:  # not connected right now: the retrying path decides
-            self._waiting_done(token)
-            if not receipt.done():
-                self._retry(receipt, subject, data, msg_id)
-        return receipt
+            self._no_puback(token)
+
+    def _keep(self, task: asyncio.Future[Any]) -> None:
+        self._retries.add(task)
+        task.add_done_callback(self._retries.discard)
 
     def _sweep(self) -> None:
         """Retry what got no PubAck by its deadline (at most a tenth of ``request_timeout`` late)."""
@@ -214,59 +275,108 @@ class JetStreamLog:
             self._sweeper = loop.call_at(max(deadlines[0][0], now + self.options.request_timeout / 10), self._sweep)
 
     async def _pubacks(self) -> str:
-        """Subscribe once to the PubAcks of ``submit`` (``<inbox>.*``)."""
+        """Subscribe once, through nats-py, to the PubAcks of ``_send_by_client`` (``<inbox>.*``)."""
         if self._inbox is None:
             inbox = self.nc.new_inbox() + "."
             await self.nc.subscribe(inbox + "*", cb=self._on_puback)
             self._inbox = inbox
         return self._inbox
 
-    def _waiting_done(self, token: str | None) -> tuple[Any, ...] | None:
-        entry = self._waiting.pop(token, None) if token is not None else None
-        if len(self._waiting) < self.options.max_pending:
+    def _done(self, token: int) -> _Entry | None:
+        entry = self._waiting.pop(token, None)
+        if self._room_wanted and len(self._waiting) < self.options.max_pending:
             self._room.set()
         return entry
 
+    # the lean connection's ``wire.Handler``
+    def acked(self, token: int, seq: int, duplicate: bool) -> None:
+        """The usual PubAck (read without json or objects)."""
+        entry = self._waiting.pop(token, None)
+        if self._room_wanted and len(self._waiting) < self.options.max_pending:
+            self._room.set()
+        if entry is not None:  # None: already retried after its timeout
+            entry[0].stored(entry[1], seq, duplicate)
+
+    def other(self, token: int, headers: bytes, payload: bytes) -> None:
+        """Any other reply: a PubAck of another shape is taken, anything else retried."""
+        entry = self._done(token)
+        if entry is None:
+            return
+        status = headers.split(b"\r\n", 1)[0][8:].strip()  # "NATS/1.0 503": a status (no responders), no ack
+        stored = None if status else _pub_ack(payload)
+        if stored is None:
+            self._retry(entry)
+        else:
+            entry[0].stored(entry[1], *stored)
+
     async def _on_puback(self, msg: Any) -> None:
         assert self._inbox is not None
-        entry = self._waiting_done(msg.subject[len(self._inbox):])
+        token = msg.subject[len(self._inbox):]
+        entry = self._done(int(token)) if token.isdigit() else None
         if entry is None:  # already retried after its timeout
             return
-        receipt, subject, data, msg_id = entry
-        if receipt.done():
-            return
-        try:  # {"stream":"HJ212","seq":7[,"duplicate":true]}; an error, or no responders (503, no data)
-            ack = json.loads(msg.data)
-            stored = Stored(int(ack["seq"]), bool(ack.get("duplicate", False)))
-        except (ValueError, KeyError, TypeError):
-            self._retry(receipt, subject, data, msg_id)
-            return
-        receipt.set_result(stored)
+        stored = _pub_ack(msg.data)
+        if stored is None:
+            self._retry(entry)
+        else:
+            entry[0].stored(entry[1], *stored)
 
-    def _no_puback(self, token: str) -> None:
+    def _no_puback(self, token: int) -> None:
         """No PubAck within ``request_timeout``: the waiting ``publish`` tries again with the same id."""
-        entry = self._waiting_done(token)
-        if entry is not None and not entry[0].done():
-            self._retry(*entry)
+        entry = self._done(token)
+        if entry is not None:
+            self._retry(entry)
 
-    def _retry(self, receipt: asyncio.Future[Stored], subject: str, data: bytes, msg_id: str | None) -> None:
-        """Finish ``receipt`` from the waiting, retrying ``publish`` (a task only on this rare path)."""
+    def _retry(self, entry: _Entry) -> None:
+        """Finish ``entry`` from the waiting, retrying ``publish`` (a task only on this rare path)."""
+        receiver, ticket, subject, data, msg_id = entry
         again = self.publish(subject, data, msg_id) if msg_id is not None else self.publish_unique(subject, data)
         task = asyncio.ensure_future(again)
-        self._retries.add(task)
+        self._keep(task)
 
-        def copy(done: asyncio.Task[Stored]) -> None:
-            self._retries.discard(done)
-            if receipt.done():
-                return
+        def tell(done: asyncio.Future[Stored]) -> None:
             if done.cancelled():
-                receipt.cancel()
+                receiver.not_stored(ticket, asyncio.CancelledError())
             elif (exc := done.exception()) is not None:
-                receipt.set_exception(exc)
+                receiver.not_stored(ticket, exc)
             else:
-                receipt.set_result(done.result())
+                receiver.stored(ticket, done.result().seq, done.result().duplicate)
 
-        task.add_done_callback(copy)
+        task.add_done_callback(tell)
+
+    async def _open_wire(self) -> None:
+        """The lean connection to the server nats-py is connected to; none (nats-py's path) when it fails."""
+        url = self.nc.connected_url
+        if url is None or self._closing:
+            return
+        try:
+            self._wire = await Wire.open(url, self.nc.new_inbox() + ".", self, self._wire_lost,
+                                         timeout=self.options.request_timeout)
+        except (OSError, ConnectionError, TimeoutError) as exc:
+            log.info("lean publisher not connected (%r): nats-py publishes", exc)
+
+    def _wire_lost(self, wire: Wire) -> None:
+        """The lean connection dropped: what awaits a PubAck goes to the retrying ``publish``."""
+        if wire is not self._wire:
+            return
+        self._wire = None
+        self._wire_gone.set()
+        if self._closing:
+            return
+        for token in list(self._waiting):
+            self._no_puback(token)
+
+    async def _keep_wire(self) -> None:
+        """Open the lean connection again once nats-py is connected (after a reconnect or fail-over)."""
+        while not self._closing:
+            self._wire_gone.clear()
+            if self._wire is None:
+                if self.nc.is_connected:
+                    await self._open_wire()
+                if self._wire is None:
+                    await asyncio.sleep(0.2)
+                continue
+            await self._wire_gone.wait()
 
     async def publish_unique(self, subject: str, data: bytes) -> Stored:
         """Store a message without deduplication (refused packets: every one is kept)."""
@@ -289,6 +399,15 @@ class JetStreamLog:
                 "last_seq": info.state.last_seq}
 
     async def close(self) -> None:
+        """Wait a moment for PubAcks still on their way, then close both connections."""
+        deadline = time.monotonic() + 2.0
+        while self._waiting and self._wire is not None and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        self._closing = True
+        if self._keeper is not None:
+            self._keeper.cancel()
+        if self._wire is not None:
+            self._wire.close()
         with contextlib.suppress(Exception):
             await self.nc.flush(timeout=2)
         with contextlib.suppress(Exception):
