@@ -199,6 +199,19 @@ def test_gateway_packets_reach_the_live_tables_and_the_source_view_once(live_db,
     assert _utc(_readings(url)) == stored
 
 
+def test_members_store_their_own_share(live_db, tmp_path: Path) -> None:
+    """Two writer members (outlets shared by CRC-32 of the MN): each copies its share, together everything."""
+    from ecer.scale.lake.rows import share_of
+
+    url, nats_url, outs = live_db
+    recent, _old = _traffic(outs)
+    asyncio.run(_through_gateway(nats_url, outs, recent))
+    done = [_write(nats_url, tmp_path / "lake", url, "--member", str(m), "--members", "2") for m in (0, 1)]
+    mine = [sum(1 for raw in recent if share_of(decode(raw).mn, 2) == m) for m in (0, 1)]
+    assert [d["live_packets"] for d in done] == mine and 0 < mine[0] < len(recent)
+    assert _utc(_readings(url)) == _expected(recent)
+
+
 def test_no_acknowledgement_before_the_database_committed(live_db, tmp_path: Path) -> None:
     """A database that refuses the readings (a trigger, SQLite) stops the writer before it acknowledges:
     the next run gets every record again and stores them; the lake holds each row once."""
