@@ -47,11 +47,11 @@ def _realtime(outlet: synthetic.Outlet, when: dt.datetime) -> bytes:
 
 def _traffic(outs: list[synthetic.Outlet]) -> tuple[list[bytes], list[bytes]]:
     """(uploads the live tables keep, uploads too old for them): hourly uploads of the last hours and
-    of 40 days ago (past the 31 days of roll-ups), real-time ones of an hour and of 10 days ago."""
+    of 400 days ago (past the 366 days of roll-ups), real-time ones of an hour and of 10 days ago."""
     now = _now_hour()
     recent = list(synthetic.traffic(outs, now - dt.timedelta(hours=HOURS + 1), HOURS))
     recent += [_realtime(o, now - dt.timedelta(minutes=30)) for o in outs]
-    old = list(synthetic.traffic(outs[:2], now - dt.timedelta(days=40), 1, seed=5))
+    old = list(synthetic.traffic(outs[:2], now - dt.timedelta(days=400), 1, seed=5))
     old += [_realtime(o, now - dt.timedelta(days=10)) for o in outs[:3]]
     return recent, old
 
@@ -251,7 +251,7 @@ def test_retention_deletes_what_grows_older_than_live_days(live_db, tmp_path: Pa
     asyncio.run(_through_gateway(nats_url, outs, recent + old))
     lake = tmp_path / "lake"
     first = _write(nats_url, lake, url, "--live-days", "30")
-    assert first["live_old"] == 2  # the hourly ones of 40 days ago only
+    assert first["live_old"] == 2  # the hourly ones of 400 days ago only
     ten_days = [r for r in _utc(_readings(url)) if r[1] == "2011" and r[2] < dt.datetime.now(dt.UTC) - dt.timedelta(days=7)]
     assert len(ten_days) == 3
     second = _write(nats_url, lake, url, "--live-days", "7")
@@ -259,7 +259,7 @@ def test_retention_deletes_what_grows_older_than_live_days(live_db, tmp_path: Pa
     assert _utc(_readings(url)) == _expected(recent)
     listed = run_cli("monitor", "retention", "list", "--json", env={"ECER_DATABASE_URL": url}).json()
     assert {r["cn"]: r["days"] for r in listed} == {"2011": 7, "2051": 7, "2021": 7, "2081": 7,
-                                                   "2061": 31, "2031": 31, "2041": 31}
+                                                   "2061": 366, "2031": 366, "2041": 366}
 
 
 def test_meter_reading_reaches_meter_readings_and_the_quality_check(live_db, tmp_path: Path) -> None:

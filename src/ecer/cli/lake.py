@@ -85,7 +85,7 @@ def write(
     live: Annotated[bool, typer.Option("--live", help="同时写入单机监测表和计量表（ECER_DATABASE_URL），供在线页面、报警、质量检查和核对使用")] = False,
     live_db: Annotated[str | None, typer.Option("--live-db", help="实时库地址（指定即开启 --live），缺省 ECER_DATABASE_URL")] = None,
     live_days: Annotated[int, typer.Option("--live-days", min=1, help="实时、分钟等数据在实时库保留的天数（更早的不写入、到期删除）")] = 7,
-    live_rollup_days: Annotated[int, typer.Option("--live-rollup-days", min=1, help="小时、日数据在实时库保留的天数")] = 31,
+    live_rollup_days: Annotated[int, typer.Option("--live-rollup-days", min=1, help="小时、日数据在实时库保留的天数（许可排放量报警按全年小时数据累计）")] = 366,
     json_out: JsonOption = False,
 ) -> None:
     """从日志读取、解码，按月份和地区写 Parquet（按监控点、污染物、时间排序），文件写完后才确认日志。

@@ -48,7 +48,8 @@ from ecer.scale.log.base import Log, Record
 log = logging.getLogger("ecer.scale.live")
 
 DAYS: Final = 7  # real-time and minute data kept live [d]; the 在线监测 curves show 7 days
-ROLLUP_DAYS: Final = 31  # hourly and daily records kept live [d]
+#: hourly and daily records kept live [d]: the permit alarm and a source's amounts add up the calendar year
+ROLLUP_DAYS: Final = 366
 #: HJ 212-2017 Appendix C.17 hourly, C.18 daily, C.19 daily running time: kept ``rollup_days``.
 ROLLUPS: Final = frozenset({"2061", "2031", "2041"})
 #: C.14 real-time, C.16 minute, C.15 running state, C.24 restart: kept ``days``.
