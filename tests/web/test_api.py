@@ -124,3 +124,39 @@ def test_admin_adds_a_user_through_the_api(web_db):
                                              "region": "磐石市"})
     assert made.status_code == 201 and made.json()["region"] == "磐石市"
     assert "password" not in made.text
+
+
+def test_list_totals_follow_new_and_reviewed_revisions(web_db):
+    """The statistics list counts its total once per data version: every filter's total still equals
+    the database's count after a submission (a new row) and after a review (a status changed in place)."""
+    from sqlalchemy import func, select
+
+    from ecer.storage.db import session_scope
+    from ecer.storage.models import StatisticsRevision
+
+    district, city = login(web_db, "yongji"), login(web_db, "drc")
+
+    def totals() -> dict[str | None, tuple[int, int]]:
+        shown = {}
+        with session_scope(web_db) as session:
+            for status in (None, "submitted", "approved"):
+                query = select(func.count()).select_from(StatisticsRevision)
+                if status is not None:
+                    query = query.where(StatisticsRevision.status == status)
+                params = {"status": status} if status else {}
+                shown[status] = (city.client.get("/api/v1/statistics", params=params).json()["total"],
+                                 session.scalar(query))
+        return shown
+
+    before = totals()
+    assert all(listed == counted for listed, counted in before.values())
+    upload = district.post("/api/v1/statistics/uploads",
+                           files={"file": ("yj.csv", _csv("永吉县,2024,全年,125.5,104.8,150"), "text/csv")}).json()
+    district.post(f"/api/v1/statistics/uploads/{upload['upload_id']}/submit")
+    submitted = totals()
+    assert submitted[None][0] == before[None][0] + 1 and submitted["submitted"][0] == before["submitted"][0] + 1
+    pending = city.client.get("/api/v1/statistics", params={"status": "submitted"}).json()["items"][0]
+    city.post(f"/api/v1/statistics/{pending['id']}/review", json={"action": "approve"})
+    approved = totals()
+    assert all(listed == counted for listed, counted in approved.values())
+    assert approved["submitted"][0] == before["submitted"][0]

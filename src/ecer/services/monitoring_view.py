@@ -9,8 +9,9 @@ registry holds) and is refused when there is no such source.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -55,6 +56,8 @@ def visible_sources(session: Session, principal: Principal, region: str | None =
         found = [s for s in found if s.enterprise == name]
         if not found:
             raise EcerError("ACCESS_DENIED", "本单位没有在线监测点位")
+        return found
+    if principal.reads_all_regions:
         return found
     return [s for s in found if principal.can_read_region(s.region, city)]
 
@@ -107,18 +110,37 @@ def source_status(source: SourceView, last: dt.datetime | None, now: dt.datetime
 
 
 def source_rows(session: Session, principal: Principal, region: str | None = None,
-                now: dt.datetime | None = None) -> list[dict[str, Any]]:
+                now: dt.datetime | None = None) -> SourceRows:
     """Sources with status, the time of their last hourly record, its values and open alarms."""
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    sources = visible_sources(session, principal, region)
-    figures = cached_source_figures(session)
-    rows = []
-    for s in sources:
-        base, latest, values, open_alarms = figures[s.mn]
-        status = source_status(s, latest, now)
-        rows.append({**base, "status": status, "status_zh": STATUS_ZH[status], "last_data_time": beijing(latest),
-                     "latest_values": values, "open_alarms": open_alarms})
-    return rows
+    return SourceRows(visible_sources(session, principal, region), cached_source_figures(session), now)
+
+
+class SourceRows(Sequence[dict[str, Any]]):
+    """The rows of ``source_rows``, each built when read: a page of 50 builds 50 rows, not one per
+    readable source (a province's list is thousands long); an export reads them all."""
+
+    def __init__(self, sources: list[SourceView], figures: dict[str, Any], now: dt.datetime) -> None:
+        self._sources, self._figures, self._now = sources, figures, now
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self._row(s) for s in self._sources[index]]
+        return self._row(self._sources[index])
+
+    def _row(self, source: SourceView) -> dict[str, Any]:
+        base, latest, values, open_alarms = self._figures[source.mn]
+        status = source_status(source, latest, self._now)
+        return {**base, "status": status, "status_zh": STATUS_ZH[status], "last_data_time": beijing(latest),
+                "latest_values": values, "open_alarms": open_alarms}
 
 
 def cached_source_figures(session: Session) -> dict[str, tuple[dict[str, Any], dt.datetime | None, dict[str, Any], int]]:

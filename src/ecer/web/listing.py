@@ -189,10 +189,10 @@ def _xlsx_value(value: Any) -> Any:
     return str(jsonable(value))
 
 
-def respond(rows: list[dict[str, Any]], model: type[BaseModel], params: ListParams, name: str,
+def respond(rows: Sequence[dict[str, Any]], model: type[BaseModel], params: ListParams, name: str,
             title: str | None = None) -> Any:
-    """Page or export an in-memory list (plan-sized lists); ``title`` names the list in the XLSX title row
-    (default: the route's summary)."""
+    """Page or export an in-memory list (plan-sized lists; a sequence that builds its rows when sliced
+    builds only the page's); ``title`` names the list in the XLSX title row (default: the route's summary)."""
     if params.format != "json":
         return export(rows, model, params, name, title)
     page = rows[params.offset:params.offset + params.page_size]
@@ -200,10 +200,36 @@ def respond(rows: list[dict[str, Any]], model: type[BaseModel], params: ListPara
 
 
 def respond_query(session: Session, query: Select[Any], to_row: Any, model: type[BaseModel], params: ListParams,
-                  name: str, title: str | None = None) -> Any:
-    """Page or export a database query: the count and the page are fetched, not the whole table."""
+                  name: str, title: str | None = None, *, total_of: tuple[Any, ...] = ()) -> Any:
+    """Page or export a database query: the count and the page are fetched, not the whole table.
+
+    ``total_of`` names the ORM models the query reads when their rows are never deleted without an
+    audited change (revisions, reported values): the total is then counted once per data version of
+    those models (``ecer.services.derived_cache``) instead of on every page — on PostgreSQL a count
+    reads the whole table, ten times the cost of the page itself.
+    """
     if params.format != "json":
         return export([to_row(r) for r in session.scalars(query)], model, params, name, title)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = [to_row(r) for r in session.scalars(query.offset(params.offset).limit(params.page_size))]
-    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+    return {"items": items, "total": _total(session, query, total_of), "page": params.page,
+            "page_size": params.page_size}
+
+
+def _total(session: Session, query: Select[Any], models: tuple[Any, ...]) -> int:
+    counting = select(func.count()).select_from(query.order_by(None).subquery())
+    key = _statement_key(query) if models else None
+    if key is None:
+        return session.scalar(counting) or 0
+    from ecer.services.derived_cache import cached
+
+    return cached(session, "list_total", key, models, lambda: session.scalar(counting) or 0, count=False)
+
+
+def _statement_key(query: Select[Any]) -> tuple[Any, ...] | None:
+    """The statement's structure and bound values (SQLAlchemy's own statement-cache key), or None
+    when it cannot be cached."""
+    found = query._generate_cache_key()
+    if found is None:
+        return None
+    values = tuple(tuple(v) if isinstance(v := b.effective_value, list) else v for b in found.bindparams)
+    return (found.key, values)

@@ -88,4 +88,5 @@ def indicator_values(indicator_id: str, session: SessionDep, principal: Principa
     fields = list(IndicatorValueOut.model_fields)
     return respond_query(session, query.order_by(IndicatorValue.year, IndicatorValue.id),
                          lambda v: {f: getattr(v, f) for f in fields}, IndicatorValueOut, params,
-                         f"indicator-{indicator_id}", title=f"指标报送值：{indicator.name_zh}")
+                         f"indicator-{indicator_id}", title=f"指标报送值：{indicator.name_zh}",
+                         total_of=(IndicatorValue,))

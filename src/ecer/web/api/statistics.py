@@ -53,7 +53,7 @@ def list_statistics(session: SessionDep, principal: PrincipalDep, params: ListDe
     if status:
         query = query.where(StatisticsRevision.status == status)
     return respond_query(session, query.order_by(StatisticsRevision.id.desc()), revision_row, StatisticsOut, params,
-                         "statistics", title="统计数据修订")
+                         "statistics", title="统计数据修订", total_of=(StatisticsRevision,))
 
 
 def _readable_revision(session: Any, principal: Any, revision_id: int) -> StatisticsRevision:
