@@ -212,6 +212,18 @@ def test_members_store_their_own_share(live_db, tmp_path: Path) -> None:
     assert _utc(_readings(url)) == _expected(recent)
 
 
+def test_live_db_names_the_database(live_db, tmp_path: Path) -> None:
+    """``--live-db URL`` wins over ``ECER_DATABASE_URL`` (here a database never initialised)."""
+    url, nats_url, outs = live_db
+    recent, _old = _traffic(outs)
+    asyncio.run(_through_gateway(nats_url, outs, recent[:len(outs)]))
+    result = run_cli("lake", "write", "--log", nats_url, "--to", str(tmp_path / "lake"), "--drain", "1",
+                     "--live-db", url, "--json", env={"ECER_DATABASE_URL": f"sqlite:///{tmp_path / 'none.sqlite3'}"})
+    assert result.exit_code == 0, result.stderr
+    assert result.json()[0]["live_packets"] == len(outs)
+    assert _utc(_readings(url)) == _expected(recent[:len(outs)])
+
+
 def test_no_acknowledgement_before_the_database_committed(live_db, tmp_path: Path) -> None:
     """A database that refuses the readings (a trigger, SQLite) stops the writer before it acknowledges:
     the next run gets every record again and stores them; the lake holds each row once."""
