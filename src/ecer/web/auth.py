@@ -20,10 +20,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from ecer.domain.errors import EcerError
 from ecer.web.access import Principal
-from ecer.web.deps import request_session
+from ecer.web.deps import SessionDep, request_session
 
 SESSION_COOKIE = "ecer_session"
 LOGIN_CSRF_COOKIE = "ecer_login_csrf"
@@ -38,7 +39,7 @@ def cookie_secure() -> bool:
     return os.environ.get("ECER_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
 
 
-def _bearer_principal(request: Request, token: str) -> Principal | None:
+def _bearer_principal(request: Request, token: str, session: Session | None) -> Principal | None:
     """API tokens (issue 4's ``ecer.web.tokens``) when that module is installed."""
     try:
         tokens = importlib.import_module("ecer.web.tokens")
@@ -47,37 +48,44 @@ def _bearer_principal(request: Request, token: str) -> Principal | None:
     resolve = getattr(tokens, "principal_for_token", None)
     if resolve is None:
         return None
-    with request_session(request) as session:
-        return resolve(session, token)
+    if session is not None:
+        return resolve(session, token)  # type: ignore[no-any-return]
+    with request_session(request) as own:
+        return resolve(own, token)  # type: ignore[no-any-return]
 
 
-def _from_request(request: Request) -> Principal | None:
+def _from_request(request: Request, session: Session | None = None) -> Principal | None:
+    """``session``: the request's unit of work when the caller has it (one connection checkout and
+    one transaction per request, not two: on PostgreSQL each is a round trip)."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     header = request.headers.get("authorization", "")
     principal: Principal | None = None
     if header.lower().startswith("bearer "):
-        principal = _bearer_principal(request, header[7:].strip())
+        principal = _bearer_principal(request, header[7:].strip(), session)
     else:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             from ecer.services.users import resolve_session
 
-            with request_session(request) as session:
+            if session is not None:
                 found = resolve_session(session, token)
+            else:
+                with request_session(request) as own:
+                    found = resolve_session(own, token)
             if found is not None:
                 principal, request.state.csrf_token = found
     request.state.principal = principal
     return principal
 
 
-async def require_principal(request: Request) -> Principal:
+async def require_principal(request: Request, session: SessionDep) -> Principal:
     """The app-level guard: a principal, and a valid CSRF token on cookie-authenticated changes.
 
     The session look-up runs in the thread pool: blocking the event loop on a busy connection pool
     would stall every request, including those that are about to give a connection back."""
-    principal = await run_in_threadpool(_from_request, request)
+    principal = await run_in_threadpool(_from_request, request, session)
     if principal is None:
         raise NotAuthenticated()
     if request.method not in SAFE_METHODS and principal.read_only:
