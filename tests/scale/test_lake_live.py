@@ -238,9 +238,10 @@ def test_no_acknowledgement_before_the_database_committed(live_db, tmp_path: Pat
     with sqlite3.connect(path) as db:
         db.execute("CREATE TRIGGER refuse BEFORE INSERT ON monitoring_readings BEGIN SELECT RAISE(ABORT, 'down'); END")
     lake = tmp_path / "lake"
-    with pytest.raises(sqlite3.IntegrityError, match="down"):  # after three tries the writer stops with it
-        run_cli("lake", "write", "--log", nats_url, "--to", str(lake), "--drain", "1", "--live",
-                env={"ECER_DATABASE_URL": url})
+    failed = run_cli("lake", "write", "--log", nats_url, "--to", str(lake), "--drain", "1", "--live",
+                     env={"ECER_DATABASE_URL": url})  # after three tries the writer stops with the reason
+    assert failed.exit_code != 0
+    assert "SCALE_LIVE_NOT_STORED" in failed.stderr and "down" in failed.stderr
     assert _readings(url) == []
     assert list(lake.rglob("*.parquet"))  # the files were complete, yet the log was not acknowledged:
     assert _acknowledged(nats_url, "lake-w0of1") == 0

@@ -333,6 +333,7 @@ ERRORS: dict[str, ErrorSpec] = {
     "SCALE_LOG_URL_INVALID": ErrorSpec(Kind.INPUT, "日志服务地址无效（应为 nats://主机:端口，多个用逗号分隔）", "invalid log URL (nats://host:port[,…])"),
     "SCALE_LOG_UNREACHABLE": ErrorSpec(Kind.STATE, "无法连接 JetStream 日志服务", "cannot reach the JetStream log"),
     "SCALE_LOG_NOT_STORED": ErrorSpec(Kind.STATE, "日志服务未确认存储该消息", "the log did not confirm storing the message"),
+    "SCALE_LIVE_NOT_STORED": ErrorSpec(Kind.STATE, "实时库写入失败（已重试），该批数据未确认，日志中保留待重放", "the live database refused the batch after retries: not acknowledged, kept in the log"),
     "SCALE_ENGINE_UNKNOWN": ErrorSpec(Kind.INPUT, "计算引擎无效（应为 duckdb 或 spark）", "engine must be duckdb or spark"),
     "SCALE_ENGINE_FAILED": ErrorSpec(Kind.STATE, "计算引擎执行失败", "the engine failed"),
     "SCALE_LAKE_EMPTY": ErrorSpec(Kind.INPUT, "数据湖中没有该年度的数据文件", "no lake files for that year"),

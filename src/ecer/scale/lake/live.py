@@ -40,6 +40,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ecer.domain.errors import EcerError
 from ecer.scale.lake.layout import WINDOW
 from ecer.scale.lake.meter_writer import MeterFiles, run_meter_writer
 from ecer.scale.lake.writer import LakeFiles, WriterStats, run_writer
@@ -109,9 +110,9 @@ def _committed(stats: LiveStats, what: str, commit: Callable[[], Any]) -> Any:
         try:
             result = commit()
             break
-        except Exception:
+        except Exception as exc:
             if attempt == ATTEMPTS:
-                raise
+                raise EcerError("SCALE_LIVE_NOT_STORED", f"{what}: {exc.__class__.__name__} {exc}") from exc
             log.exception("%s not committed (attempt %d of %d)", what, attempt, ATTEMPTS)
             time.sleep(0.5 * attempt)
     stats.add(commits=1, db_seconds=time.perf_counter() - started)
