@@ -337,6 +337,9 @@ ERRORS: dict[str, ErrorSpec] = {
     "SCALE_ENGINE_UNKNOWN": ErrorSpec(Kind.INPUT, "计算引擎无效（应为 duckdb 或 spark）", "engine must be duckdb or spark"),
     "SCALE_ENGINE_FAILED": ErrorSpec(Kind.STATE, "计算引擎执行失败", "the engine failed"),
     "SCALE_LAKE_EMPTY": ErrorSpec(Kind.INPUT, "数据湖中没有该年度的数据文件", "no lake files for that year"),
+    "SCALE_LAKE_S3_BUCKET": ErrorSpec(Kind.STATE, "S3 数据湖的桶不存在（须事先建好，写入进程只建桶内前缀）", "the S3 lake's bucket does not exist (create it first)"),
+    "SCALE_LAKE_S3_UNREACHABLE": ErrorSpec(Kind.STATE, "无法访问 S3 服务（检查 ECER_S3_ENDPOINT 或 AWS_ENDPOINT_URL、密钥和网络）", "cannot reach the S3 service (check ECER_S3_ENDPOINT or AWS_ENDPOINT_URL, credentials, network)"),
+    "SCALE_LAKE_S3_ENDPOINT_INVALID": ErrorSpec(Kind.INPUT, "S3 服务地址无效（应为 http(s)://主机[:端口]）", "invalid S3 endpoint (http(s)://host[:port])"),
     "SCALE_WRITER_MEMBER": ErrorSpec(Kind.INPUT, "写入组成员编号无效（应满足 0 ≤ 编号 < 成员数）", "writer member must satisfy 0 <= member < members"),
     "SCALE_SOURCES_INVALID": ErrorSpec(Kind.INPUT, "监控点清单文件无效（应为含 mn,pw,region 列的 CSV）", "sources file must be a CSV with mn,pw,region"),
 }

@@ -9,7 +9,7 @@ writer, in order. A member buffers records until a log window closes, the buffer
 last record (``AckPolicy.ALL``). After a crash the unacknowledged records come again and rewrite
 the same window files.
 
-Paths go through pyarrow's filesystem layer: a local directory or ``s3://bucket/prefix``.
+Paths go through pyarrow's filesystem layer: a local directory or ``s3://bucket/prefix`` (``lake.s3``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ecer.scale import require
-from ecer.scale.lake import dedup
+from ecer.scale.lake import dedup, s3
 from ecer.scale.lake.layout import WINDOW, file_name, partition_dir, window_of
 from ecer.scale.lake.rows import COLUMNS, record_rows
 from ecer.scale.log.base import Log, Record
@@ -44,8 +44,10 @@ def schema() -> Any:
 
 
 def open_root(root: str) -> tuple[Any, str]:
-    """(pyarrow filesystem, path inside it) for a local directory or an ``s3://`` URI."""
+    """(pyarrow filesystem, path inside it) for a local directory or an ``s3://`` URI (``lake.s3``)."""
     fs = require("pyarrow.fs")
+    if s3.is_s3(root):  # endpoint, region and credentials from the environment
+        return s3.open_root(root)
     if "://" in root:
         filesystem, path = fs.FileSystem.from_uri(root)
         return filesystem, path.rstrip("/")
