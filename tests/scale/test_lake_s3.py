@@ -197,3 +197,17 @@ def test_unreachable_and_invalid_endpoint_are_reported(s3_server: str, monkeypat
     monkeypatch.setenv("ECER_S3_ENDPOINT", "ftp://127.0.0.1:21")
     result = run_cli("lake", "aggregate", "--engine", "duckdb", "--year", "2024", "--lake", LAKE, "--no-store")
     assert result.exit_code == 1 and "SCALE_LAKE_S3_ENDPOINT_INVALID" in result.stderr
+
+
+def test_endpoint_variables_in_order(s3_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ECER_S3_ENDPOINT, else AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL (what the AWS tools read)."""
+    from ecer.scale.lake import s3
+
+    monkeypatch.delenv("ECER_S3_ENDPOINT")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{s3_server}")  # the AWS CLI's own variable reaches the bucket
+    result = run_cli("lake", "aggregate", "--engine", "duckdb", "--year", "2024", "--lake", LAKE, "--no-store")
+    assert result.exit_code == 1 and "SCALE_LAKE_EMPTY" in result.stderr
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "minio.internal:9000")
+    assert s3.endpoint() == ("minio.internal:9000", "https")
+    monkeypatch.setenv("ECER_S3_ENDPOINT", "http://10.0.0.5:9000/")
+    assert s3.endpoint() == ("10.0.0.5:9000", "http")
