@@ -237,15 +237,16 @@ async def ingest(url: str, lake: str, n_packets: int, connections: int, outstand
     await log.close()
 
 
-def bulk_lake(root: Path, rows: int) -> int:
+def bulk_lake(root: Path, rows: int, keys: bool = True) -> int:
     """``rows`` readings shaped like the writers' output (one copy per key, sorted by outlet, code,
-    time), built with numpy and dictionary-encoded strings (10⁸ in a few minutes)."""
+    time, with the integer key columns unless ``keys`` is False: a lake written before them), built
+    with numpy and dictionary-encoded strings (10⁸ in a few minutes)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from ecer.scale.lake.layout import file_name, partition_dir
-    from ecer.scale.lake.writer import schema
+    from ecer.scale.lake.writer import schema, with_keys
 
     regions = ["昌邑区", "龙潭区", "船营区", "丰满区", "蛟河市", "桦甸市", "舒兰市", "磐石市", "永吉县"]
     outlets = 20_000
@@ -296,18 +297,48 @@ def bulk_lake(root: Path, rows: int) -> int:
             }, schema=sch)
             d = root / partition_dir(f"2024-{month:02d}", region)
             d.mkdir(parents=True, exist_ok=True)
-            pq.write_table(table, d / file_name(int(seq.min()), int(seq.max()), 0, 1), compression="zstd",
+            pq.write_table(with_keys(table) if keys else table, d / file_name(int(seq.min()), int(seq.max()), 0, 1), compression="zstd",
                            row_group_size=1 << 20)
             written += n
     return written
 
 
+def jvm_cpu() -> float | None:
+    """CPU seconds of this process's Spark JVM (a child ``java``), or None without one."""
+    total, found = 0.0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != os.getpid() or b"java" not in (stat.parent / "cmdline").read_bytes():
+                continue
+        except (OSError, IndexError, ValueError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        found = True
+    return total if found else None
+
+
 def timed(name: str, rows: int, fn) -> list:
+    cpu = jvm_cpu()
     started = time.perf_counter()
     result = fn()
     seconds = time.perf_counter() - started
-    report(f"aggregate {rows:,} readings: {name}", seconds, "s", f"{rows / seconds / 1e6:.1f} M readings/s")
+    extra = ""
+    if cpu is not None:  # less sensitive to other work on the machine than the wall time
+        extra = f", {jvm_cpu() - cpu:.1f} s JVM CPU"
+    report(f"aggregate {rows:,} readings: {name}", seconds, "s",
+           f"{rows / seconds / 1e6:.1f} M readings/s{extra}, load {os.getloadavg()[0]:.1f}")
     return result
+
+
+def has_keys(lake: Path) -> bool:
+    """Whether the lake's first file carries the integer key columns (``lake.rows.KEY_COLUMNS``)."""
+    import pyarrow.parquet as pq
+
+    from ecer.scale.lake.rows import KEY_COLUMNS
+
+    first = next(iter(sorted(lake.glob("month=*/*/*.parquet"))), None)
+    return first is not None and set(KEY_COLUMNS) <= set(pq.read_schema(first).names)
 
 
 def postgres_path(lake: Path, rows_cap: int) -> None:
@@ -374,7 +405,15 @@ def main() -> None:
     parser.add_argument("--lake", default="", help="keep the synthetic lake here and reuse it when it exists "
                                                     "(e.g. /tmp/lake30m with --rows 3e7); --rows is then ignored")
     parser.add_argument("--before", action="store_true",
-                        help="also time the former plans (first copy per key in the query; Spark's decimal plan)")
+                        help="also time the former plans (first copy per key in the query; Spark's decimal plan; "
+                             "Spark's integer plan grouped by the strings)")
+    parser.add_argument("--spark-repeat", type=int, default=1,
+                        help="Spark local runs of each plan in one session, alternating (the first is a warm-up)")
+    parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra Spark setting for the Spark local session (repeatable)")
+    parser.add_argument("--lake-format", choices=("keyed", "strings"), default="keyed",
+                        help="write the synthetic lake with the integer key columns (as the writers do) or "
+                             "without (a lake written before them)")
     parser.add_argument("--gateway-before", metavar="REV", default="",
                         help="also time the gateway as committed at git REV (fresh nats-server each, alternating)")
     parser.add_argument("--before-tree", metavar="REV", default="",
@@ -431,11 +470,12 @@ def main() -> None:
             import duckdb
 
             rows = duckdb.connect().execute(f"select count(*) from read_parquet('{lake}/month=2024-*/*/*.parquet')").fetchall()[0][0]
-            report("synthetic lake reused", rows, "readings", str(lake))
+            report("synthetic lake reused", rows, "readings",
+                   f"{lake}, {'with' if has_keys(lake) else 'WITHOUT'} integer key columns")
         else:
-            rows = bulk_lake(lake, int(args.rows))
+            rows = bulk_lake(lake, int(args.rows), keys=args.lake_format == "keyed")
             report("synthetic lake written (pyarrow, not timed)", rows, "readings",
-                   f"{time.perf_counter() - started:.0f} s")
+                   f"{time.perf_counter() - started:.0f} s, {args.lake_format}")
         from ecer.scale.engines import duckdb_engine, spark_engine
 
         results = {}
@@ -445,16 +485,26 @@ def main() -> None:
                                                  lambda: duckdb_engine.aggregate(str(lake), 2024, collapse_keys=True))
             results["duckdb"] = timed("DuckDB", rows, lambda: duckdb_engine.aggregate(str(lake), 2024))
         if "spark-local" not in skip:
-            with spark_engine.session("local[2]", conf={"spark.driver.memory": "8g"}) as spark:
+            conf = {"spark.driver.memory": "8g", "spark.ui.showConsoleProgress": "false",
+                    **dict(item.split("=", 1) for item in args.spark_conf)}
+            with spark_engine.session("local[2]", conf=conf) as spark:
                 if args.before:
                     results["spark-before"] = timed(
                         "Spark local[2], former plan (key collapse)", rows,
-                        lambda: spark_engine.aggregate_with(spark, str(lake), 2024, collapse_keys=True))
+                        lambda: spark_engine.aggregate_with(spark, str(lake), 2024, collapse_keys=True,
+                                                            plan="integer"))
                     results["spark-decimal"] = timed(
                         "Spark local[2], decimal plan (former)", rows,
                         lambda: spark_engine.aggregate_with(spark, str(lake), 2024, plan="decimal"))
-                results["spark-local"] = timed("Spark local[2]", rows,
-                                               lambda: spark_engine.aggregate_with(spark, str(lake), 2024))
+                for i in range(args.spark_repeat):
+                    suffix = f" #{i + 1}" if args.spark_repeat > 1 else ""
+                    if args.before:  # the integer plan grouped by the strings: Spark's plan before the key columns
+                        results[f"spark-strings{suffix}"] = timed(
+                            f"Spark local[2], string keys (former){suffix}", rows,
+                            lambda: spark_engine.aggregate_with(spark, str(lake), 2024, plan="integer"))
+                    results[f"spark-local{suffix}"] = timed(
+                        f"Spark local[2], integer keys{suffix}", rows,
+                        lambda: spark_engine.aggregate_with(spark, str(lake), 2024))
         if "spark-standalone" not in skip:
             with standalone(work / "spark") as master, spark_engine.session(
                     master, conf={"spark.executor.memory": "5g", "spark.cores.max": "2"}) as spark:

@@ -172,6 +172,97 @@ ORDER BY region, month, code
 """
 
 
+#: One branch of the keyed plan (Spark's): rows → scaled integer terms (as ``_SQL``), summed per
+#: outlet over ``{keys}``; ``{is_flow}`` and ``{is_water}`` say what the code is.
+_BRANCH = """
+{name}_s AS (
+  SELECT {keys},
+    {is_flow} AS is_flow, CASE WHEN {is_water} THEN 36 ELSE 36000 END AS per_hour, cou IS NULL AS no_cou,
+    {cou4} AS cou4, CASE WHEN {is_flow} THEN {cou5} END AS cou5, {avg4} AS avg4,
+    {flow_avg4} AS flow_avg4, {flow_cou5} AS flow_cou5
+  FROM {relation}
+  WHERE {where} AND flag IN ({flags})
+), {name}_v AS (
+  SELECT {keys},
+    CASE WHEN NOT is_flow THEN cou4 END AS cou4,
+    CASE WHEN NOT is_flow AND no_cou THEN avg4 END AS c4,
+    CASE WHEN NOT is_flow AND no_cou THEN COALESCE(flow_cou5, flow_avg4 * per_hour) END AS v5,
+    CASE WHEN is_flow THEN COALESCE(cou5, avg4 * per_hour) END AS volume5
+  FROM {name}_s
+), {name}_l AS (
+  SELECT {keys}, cou4, volume5, {c_hi} AS c1, {c_lo} AS c0, {v_hi} AS v1, {v_lo} AS v0
+  FROM {name}_v
+), {name}_o AS (
+  SELECT {keys}, sum(cou4) AS cou4, sum(c0 * v0) AS p0, sum(c0 * v1 + c1 * v0) AS p1, sum(c1 * v1) AS p2,
+         sum(volume5) AS volume5, count(*) AS readings
+  FROM {name}_l
+  GROUP BY {keys}
+)"""
+
+#: The keyed plan (Spark SQL only: ``conv``, ``RLIKE``): the integer plan's terms, grouped per outlet
+#: by the lake's integer key columns (``ecer.scale.lake.rows.KEY_COLUMNS``) for rows that have them
+#: (branch ``k``); rows without them (a non-standard MN or code, files written before the columns)
+#: by the strings as before (branch ``t``), whose outlet groups then get the same integer keys. The
+#: two branches part the rows exactly (``{keyed}`` and its negation). An outlet with rows in both
+#: (a month partly written before the columns) is one group again in ``u``, so it counts once.
+_KEYED_SQL = """
+WITH {keyed_branch}, {string_branch}, b AS (
+  SELECT region, month_id, code_id, CAST(NULL AS STRING) AS code_x, mn_hi, mn_lo, CAST(NULL AS STRING) AS mn_x,
+         cou4, p0, p1, p2, volume5, readings
+  FROM k_o
+  UNION ALL
+  SELECT region, CAST(concat(substr(month, 1, 4), substr(month, 6, 2)) AS INT) AS month_id,
+         CASE code {code_ids} END AS code_id, CASE WHEN code NOT IN ({codes_with_id}) THEN code END AS code_x,
+         CASE WHEN mn RLIKE '^[0-9A-F]{{24}}$' THEN CAST(conv(substr(mn, 1, 12), 16, 10) AS BIGINT) END AS mn_hi,
+         CASE WHEN mn RLIKE '^[0-9A-F]{{24}}$' THEN CAST(conv(substr(mn, 13, 12), 16, 10) AS BIGINT) END AS mn_lo,
+         CASE WHEN NOT mn RLIKE '^[0-9A-F]{{24}}$' THEN mn END AS mn_x,
+         cou4, p0, p1, p2, volume5, readings
+  FROM t_o
+), u AS (
+  SELECT region, month_id, code_id, code_x, sum(cou4) AS cou4, sum(p0) AS p0, sum(p1) AS p1, sum(p2) AS p2,
+         sum(volume5) AS volume5, sum(readings) AS readings
+  FROM b
+  GROUP BY region, month_id, code_id, code_x, mn_hi, mn_lo, mn_x
+)
+SELECT region, month_id, code_id, code_x, sum(CAST(cou4 AS DECIMAL(38,0))) AS cou4,
+       sum(CAST(p0 AS DECIMAL(38,0))) AS p0, sum(CAST(p1 AS DECIMAL(38,0))) AS p1,
+       sum(CAST(p2 AS DECIMAL(38,0))) AS p2, sum(CAST(volume5 AS DECIMAL(38,0))) AS volume5,
+       sum(readings) AS readings, count(*) AS outlets
+FROM u
+GROUP BY region, month_id, code_id, code_x
+"""
+
+
+def _keyed_sql(year: int, codes: Sequence[str], relation: str) -> str:
+    """The keyed plan's text (see ``_KEYED_SQL``)."""
+    from ecer.scale.lake.rows import code_id
+
+    wanted = [*codes, *FLOWS]
+    ids = {code: code_id(code) for code in wanted}
+    with_id = [code for code in wanted if ids[code] is not None]
+    flow_ids = ", ".join(str(ids[code]) for code in FLOWS)
+    water = (code_id("w") or 0, (code_id("x") or 0) - 1)  # ids of codes starting with w
+    c_hi, c_lo = _limbs("c4")
+    v_hi, v_lo = _limbs("v5")
+    terms = {"cou4": _scaled("cou", 4, VALUE_BOUND), "cou5": _scaled("cou", 5, VOLUME_BOUND),
+             "avg4": _scaled("avg", 4, VALUE_BOUND), "flow_avg4": _scaled("flow_avg", 4, FLOW_BOUND),
+             "flow_cou5": _scaled("flow_cou", 5, VOLUME_BOUND), "c_hi": c_hi, "c_lo": c_lo, "v_hi": v_hi,
+             "v_lo": v_lo, "flags": _quoted(VALID_FLAGS), "relation": relation}
+    keyed = "mn_hi IS NOT NULL AND mn_lo IS NOT NULL AND code_id IS NOT NULL AND month_id IS NOT NULL"
+    year = int(year)
+    keyed_branch = _BRANCH.format(
+        name="k", keys="region, month_id, code_id, mn_hi, mn_lo", is_flow=f"code_id IN ({flow_ids})",
+        is_water=f"code_id BETWEEN {water[0]} AND {water[1]}",
+        where=(f"{keyed} AND cn = '{HOURLY_CN}' AND month_id BETWEEN {year:04d}01 AND {year:04d}12 "
+               f"AND code_id IN ({', '.join(str(ids[c]) for c in with_id) or 'NULL'})"), **terms)
+    string_branch = _BRANCH.format(
+        name="t", keys="region, month, code, mn", is_flow=f"code IN ({_quoted(FLOWS)})", is_water="code LIKE 'w%'",
+        where=f"NOT ({keyed}) AND {_WHERE.format(cn=HOURLY_CN, year=year, codes=_quoted(wanted))}", **terms)
+    code_ids = " ".join(f"WHEN '{code}' THEN {ids[code]}" for code in with_id)
+    return _KEYED_SQL.format(keyed_branch=keyed_branch.strip(), string_branch=string_branch.strip(),
+                             code_ids=code_ids, codes_with_id=_quoted(with_id))
+
+
 def _quoted(items: Iterable[str]) -> str:
     values = list(items)
     for item in values:
@@ -187,9 +278,15 @@ def accounting_sql(year: int, codes: Sequence[str] = DEFAULT_CODES, relation: st
     The lake writers keep one row per (MN, DataTime, code), the first by log position
     (``ecer.scale.lake.dedup``), so the default plan just filters and sums. ``collapse_keys``
     keeps the first copy in the query instead (a lake from writers that did not; a check).
-    ``plan`` is "integer" (scaled BIGINT limbs: Spark's fast path) or "decimal" (DECIMAL(18,4)
-    terms: DuckDB's); both give the same exact figures through ``combine``.
+    ``plan`` is "keyed" (the integer plan grouped by the lake's integer key columns: Spark's),
+    "integer" (scaled BIGINT limbs, grouped by the strings) or "decimal" (DECIMAL(18,4) terms:
+    DuckDB's); all give the same exact figures through ``combine``. The keyed plan needs the
+    relation to have the key columns (NULL where a file lacks them) and no ``collapse_keys``.
     """
+    if plan == "keyed":
+        if collapse_keys:
+            raise ValueError("the keyed plan sums first copies only (no collapse_keys)")
+        return _keyed_sql(year, codes, relation)
     where = _WHERE.format(cn=HOURLY_CN, year=int(year), codes=_quoted([*codes, *FLOWS]))
     if collapse_keys:
         source, where_v = f"({_COLLAPSED.format(relation=relation, where=where)}) AS k", ""
@@ -245,6 +342,12 @@ def combine(rows: Iterable[Sequence[object]]) -> list[Total]:
         if len(row) == 8:  # the decimal plan
             out.append(row)
             continue
+        if len(row) == 11:  # the keyed plan: (region, month_id, code_id, code_x, …) → the integer plan's
+            from ecer.scale.lake.rows import code_of
+
+            region, month_id, ident, code_x, *rest = row
+            month = f"{int(month_id) // 100:04d}-{int(month_id) % 100:02d}"  # type: ignore[call-overload]
+            row = (region, month, code_x if ident is None else code_of(int(ident)), *rest)  # type: ignore[call-overload]
         region, month, code, cou4, p0, p1, p2, volume5, readings, outlets = row
         product = None
         if p0 is not None:

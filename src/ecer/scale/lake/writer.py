@@ -27,7 +27,7 @@ from typing import Any
 from ecer.scale import require
 from ecer.scale.lake import dedup, s3
 from ecer.scale.lake.layout import WINDOW, file_name, partition_dir, window_of
-from ecer.scale.lake.rows import COLUMNS, record_rows
+from ecer.scale.lake.rows import COLUMNS, KEY_COLUMNS, code_id, mn_halves, month_id, record_rows
 from ecer.scale.log.base import Log, Record
 
 log = logging.getLogger("ecer.scale.lake")
@@ -35,12 +35,39 @@ log = logging.getLogger("ecer.scale.lake")
 SORT_KEYS = [("mn", "ascending"), ("code", "ascending"), ("data_time", "ascending"), ("seq", "ascending")]
 
 
-def schema() -> Any:
+def schema(keys: bool = False) -> Any:
+    """The rows' schema; with ``keys`` also the integer key columns the files carry (``rows.KEY_COLUMNS``)."""
     pa = require("pyarrow")
     f64 = pa.float64()
-    types = {"seq": pa.int64(), "data_time": pa.timestamp("ms", tz="UTC")}
+    types = {"seq": pa.int64(), "data_time": pa.timestamp("ms", tz="UTC"), "mn_hi": pa.int64(), "mn_lo": pa.int64(),
+             "code_id": pa.int64(), "month_id": pa.int32()}
     floats = {"rtd", "min", "avg", "max", "cou", "zs_rtd", "zs_avg", "flow_avg", "flow_cou"}
-    return pa.schema([(name, types.get(name, f64 if name in floats else pa.string())) for name in COLUMNS])
+    names = [*COLUMNS, *KEY_COLUMNS] if keys else COLUMNS
+    return pa.schema([(name, types.get(name, f64 if name in floats else pa.string())) for name in names])
+
+
+def with_keys(table: Any) -> Any:
+    """``table`` (the rows' columns) with the integer key columns (``rows.KEY_COLUMNS``), each
+    computed once per distinct value; NULL where a value has no integer form."""
+    pa = require("pyarrow")
+    out = table.select(list(COLUMNS))
+    hi = _encoded(out["mn"], lambda mn: (mn_halves(mn) or (None, None))[0], pa.int64())
+    lo = _encoded(out["mn"], lambda mn: (mn_halves(mn) or (None, None))[1], pa.int64())
+    keys = {"mn_hi": hi, "mn_lo": lo, "code_id": _encoded(out["code"], code_id, pa.int64()),
+            "month_id": _encoded(out["month"], month_id, pa.int32())}
+    full = schema(keys=True)
+    for name in KEY_COLUMNS:
+        out = out.append_column(full.field(name), keys[name])
+    return out
+
+
+def _encoded(column: Any, encode: Any, type_: Any) -> Any:
+    """``encode`` of each string of ``column`` (NULL stays NULL), evaluated per distinct value."""
+    pa = require("pyarrow")
+    pc = require("pyarrow.compute")
+    distinct = pc.unique(column)
+    values = pa.array([None if v is None else encode(v) for v in distinct.to_pylist()], type_)
+    return values.take(pc.index_in(column, value_set=distinct))
 
 
 def open_root(root: str) -> tuple[Any, str]:
@@ -163,7 +190,7 @@ class LakeFiles(PartitionFiles):
             if existing is not None:  # the window again: keep what is not being rewritten, add the new
                 keep = pc.invert(pc.is_in(existing["seq"], value_set=part["seq"]))
                 part = dedup.first_copies(pa.concat_tables([existing.filter(keep), part]))
-            self.write_file(directory, path, part.sort_by(SORT_KEYS))
+            self.write_file(directory, path, with_keys(part.sort_by(SORT_KEYS)))
             self._latest[directory] = dedup.merge_latest(known, part)
             written.append(path)
         return rows, written
