@@ -100,3 +100,30 @@ def test_flow_copied_onto_pollutant_rows(tmp_path: Path) -> None:
     for (mn, code), r in by_code.items():
         flow = by_code[(mn, "w00000" if code.startswith("w") else "a00000")]
         assert (r["flow_cou"], r["flow_avg"]) == (flow["cou"], flow["avg"])
+
+
+def test_key_columns_decode_to_the_strings(tmp_path: Path) -> None:
+    """The integer keys the writers add are the MN, code and month, exactly (``rows.KEY_COLUMNS``)."""
+    from ecer.scale.lake.rows import code_of, mn_of
+    from ecer.scale.lake.writer import LakeFiles
+
+    LakeFiles(str(tmp_path), window=10).write(records(outlets(6), hours=8))
+    rows = _rows(tmp_path)
+    assert rows and all((mn_of(r["mn_hi"], r["mn_lo"]), code_of(r["code_id"]), r["month_id"])
+                        == (r["mn"], r["code"], int(r["month"].replace("-", ""))) for r in rows)
+
+
+def test_rewriting_a_file_written_before_the_key_columns_adds_them(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from ecer.scale.lake.rows import KEY_COLUMNS
+    from ecer.scale.lake.writer import LakeFiles
+
+    recs = records(outlets(6), hours=8)
+    LakeFiles(str(tmp_path), window=100).write(recs[:20])
+    for f in _files(tmp_path):  # as a writer before the key columns left them
+        pq.write_table(pq.read_table(f).drop_columns(list(KEY_COLUMNS)), f)
+    LakeFiles(str(tmp_path), window=100).write(recs[20:])
+    for f in _files(tmp_path):
+        table = pq.read_table(f)
+        assert all(table.column(name).null_count == 0 for name in KEY_COLUMNS)
