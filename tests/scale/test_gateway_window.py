@@ -8,7 +8,7 @@ import asyncio
 from pathlib import Path
 
 from ecer.scale.gateway import Gateway
-from ecer.scale.log.base import Stored
+from ecer.scale.log.base import Receiver, Stored
 from ecer.scale.routing import route
 from tests.scale.conftest import _nodes, need_binary, need_module
 from tests.scale.helpers import outlets, packets, sources
@@ -21,11 +21,19 @@ class HeldLog:
         self.sent: list[tuple[str | None, asyncio.Future[Stored]]] = []
         self.arrived = asyncio.Event()
 
-    async def submit(self, subject: str, data: bytes, msg_id: str | None) -> asyncio.Future[Stored]:
+    def send(self, subject: str, data: bytes, msg_id: str | None, receiver: Receiver, ticket: object) -> None:
+        """The gateway's call: the receiver hears the outcome when the test resolves the receipt."""
         receipt: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
+
+        def tell(done: asyncio.Future[Stored]) -> None:
+            if done.exception() is not None:
+                receiver.not_stored(ticket, done.exception())  # type: ignore[arg-type]
+            else:
+                receiver.stored(ticket, done.result().seq, done.result().duplicate)
+
+        receipt.add_done_callback(tell)
         self.sent.append((msg_id, receipt))
         self.arrived.set()
-        return receipt
 
     async def wait_sent(self, count: int) -> None:
         while len(self.sent) < count:

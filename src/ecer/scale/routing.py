@@ -31,7 +31,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 from urllib.parse import quote
 
 from ecer.protocol.hj212 import builder
@@ -58,20 +58,23 @@ class SourceEntry:
 
 
 #: The usual upload, whole frame: ``##`` length, Table 3's header in order without PNUM/PNO (QN
-#: 17 digits, ST, CN, PW, MN 24 upper hex, Flag), ``CP=&&DataTime=`` 14 digits (year ≥ 1000), then
-#: ``code-Suffix=number`` (at most 20 + 20 digits: always a finite float) or ``code-Flag=`` one of
-#: Table 8's flags, separated by ``;`` or ``,``; ``&&``, 4 upper-hex CRC, CR LF. Anything else is
-#: decoded in full.
+#: 17 digits within the codec's field ranges — month 01–12, day 01–31, hour < 24, minute and
+#: second < 60 —, ST, CN, PW, MN 24 upper hex, Flag), ``CP=&&DataTime=`` 14 digits (year ≥ 1000),
+#: then ``code-Suffix=number`` (at most 20 + 20 digits: always a finite float) or ``code-Flag=``
+#: one of Table 8's flags, separated by ``;`` or ``,``; ``&&``, 4 upper-hex CRC, CR LF. Anything
+#: else is decoded in full.
 _UPLOAD: Final = re.compile(
-    rb"##([0-9]{4})(QN=([0-9]{17});ST=[0-9A-Za-z]{2};CN=([0-9]{4});PW=([^;,& ]*);MN=([0-9A-F]{24});"
+    rb"##([0-9]{4})(QN=([0-9]{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?:[01][0-9]|2[0-3])[0-5][0-9]"
+    rb"[0-5][0-9][0-9]{3});ST=[0-9A-Za-z]{2};CN=([0-9]{4});PW=([^;,& ]*);MN=([0-9A-F]{24});"
     rb"Flag=([0-9]{1,3});CP=&&DataTime=([1-9][0-9]{13})((?:[;,][0-9A-Za-z]+-(?:(?:"
     + "|".join(sorted(NUMBER_SUFFIXES)).encode()
     + rb")=-?[0-9]{1,20}(?:\.[0-9]{1,20})?|Flag=[NFMSDCTB]))*)&&)([0-9A-F]{4})\r\n\Z")
 _CODE: Final = re.compile(rb"[;,]([0-9A-Za-z]+)-")
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
+    """What to do with one frame (a named tuple: built for every packet, so built cheaply)."""
+
     subject: str | None = None  # publish here (None: nothing to store)
     msg_id: str | None = None  # None with a subject: store without deduplication (quarantine)
     ack: bytes | None = None  # write after the log stored the packet
@@ -105,6 +108,9 @@ def refuse(raw: bytes, reason: str, detail: str = "", packet: Packet | None = No
                  raw=raw)
 
 
+_UPLOAD_CNS: Final = frozenset(cn.encode() for cn in UPLOADS)
+#: Flag texts the scan accepts → their value: ≤ 255, D bit clear (no split), a known version
+_FLAGS: Final = {str(f).encode(): f for f in range(256) if not f & 2 and (f >> 2) in VERSIONS}
 _KNOWN: set[bytes] = set()  # item codes already found to be 2017 codes of Appendix B
 
 
@@ -132,11 +138,8 @@ def scan_upload(raw: bytes, sources: Mapping[str, SourceEntry]) -> Route | None:
     size = len(segment)
     if int(length) != size or size > MAX_DATA_LENGTH or int(crc, 16) != hj212_crc16(segment):
         return None
-    flag = int(flag_text)
-    if flag > 255 or flag & 2 or (flag >> 2) not in VERSIONS or cn.decode() not in UPLOADS:
-        return None
-    if not (b"01" <= qn[4:6] <= b"12" and b"01" <= qn[6:8] <= b"31" and qn[8:10] < b"24"
-            and qn[10:12] < b"60" and qn[12:14] < b"60"):  # the codec's QN check (Table 3)
+    flag = _FLAGS.get(flag_text, -1)
+    if flag < 0 or cn not in _UPLOAD_CNS:
         return None
     mn_text, pw_text = mn.decode(), pw.decode()
     entry = sources.get(mn_text)
@@ -146,8 +149,8 @@ def scan_upload(raw: bytes, sources: Mapping[str, SourceEntry]) -> Route | None:
     if parse_time(stamp_text)[0] is None or not _known_codes(_CODE.findall(items)):
         return None
     ack = builder.reply("9014", qn=qn.decode(), pw=pw_text, mn=mn_text, flag=flag & ~0b11) if flag & 1 else None
-    return Route(subject=accepted_subject(entry.region, entry.mn),
-                 msg_id=f"{mn_text}|{cn.decode()}|{stamp_text}|1", ack=ack, raw=raw)
+    return Route(accepted_subject(entry.region, entry.mn), f"{mn_text}|{cn.decode()}|{stamp_text}|1", ack, (),
+                 None, "", None, raw)
 
 
 def route(raw: bytes, sources: Mapping[str, SourceEntry], now: dt.datetime | None = None, *,
