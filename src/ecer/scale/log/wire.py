@@ -37,10 +37,11 @@ from urllib.parse import ParseResult
 HEADER_OVERHEAD: Final = len(b"NATS/1.0\r\nNats-Msg-Id: \r\n\r\n")
 SID: Final = b"1"  # the one subscription of the connection: the PubAck inbox
 #: The usual PubAck on the inbox: token, declared size, payload (seq, duplicate) — checked against
-#: the size so that only a whole, well-formed message is taken this way.
+#: the size so that only a whole, well-formed message is taken this way. Blanks as servers write
+#: them: nats-server 2.9 sends ``MSG <inbox>.<n> 1  27`` and ``{"stream":"HJ212", "seq":1}``.
 _PUBACK: Final = re.compile(
-    rb'MSG [^ \r\n]*\.([0-9]+) [0-9]+ ([0-9]+)\r\n'
-    rb'(\{"stream":"[^"\\\r\n]*",(?:"domain":"[^"\\\r\n]*",)?"seq":([0-9]+)(,"duplicate":true)?\})\r\n')
+    rb'MSG [^ \r\n]*\.([0-9]+) +[0-9]+ +([0-9]+)\r\n'
+    rb'(\{"stream": *"[^"\\\r\n]*", *(?:"domain": *"[^"\\\r\n]*", *)?"seq": *([0-9]+)(, *"duplicate": *true)? *\})\r\n')
 
 
 class Handler(Protocol):
