@@ -211,3 +211,26 @@ def test_endpoint_variables_in_order(s3_server: str, monkeypatch: pytest.MonkeyP
     assert s3.endpoint() == ("minio.internal:9000", "https")
     monkeypatch.setenv("ECER_S3_ENDPOINT", "http://10.0.0.5:9000/")
     assert s3.endpoint() == ("10.0.0.5:9000", "http")
+
+
+def test_year_glob_on_s3_takes_the_prefix_literally(s3_server: str) -> None:
+    """The year's files only: not the meters' directory, not temporary objects, not another year;
+    a prefix with glob characters in it is a name, not a pattern."""
+    from pyarrow import fs
+
+    from ecer.scale.lake import s3
+    from ecer.scale.lake.layout import year_glob
+
+    store, _ = s3.open_root(f"s3://{BUCKET}")
+    root = f"{BUCKET}/lake[1]"
+    names = ["month=2024-01/region=x/part-1.parquet", "month=2024-12/region=%E7%A3%90/part-2.parquet",
+             "month=2024-01/region=x/_tmp-abc", "month=2023-12/region=x/part-3.parquet",
+             "meters/month=2024-01/region=x/part-4.parquet", "month=2024-01/part-5.parquet"]
+    for name in names:
+        with store.open_output_stream(f"{root}/{name}") as out:
+            out.write(b"x")
+    with store.open_output_stream(f"{BUCKET}/lake1/month=2024-01/region=x/part-6.parquet") as out:
+        out.write(b"x")  # what the prefix would match as a pattern
+    _, found = s3.glob(year_glob(f"s3://{root}", 2024))
+    assert found == [f"{root}/{n}" for n in names[:2]]
+    assert isinstance(store, fs.S3FileSystem)

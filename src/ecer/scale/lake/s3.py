@@ -21,8 +21,8 @@ the same column and filter push-down. Spark needs the Hadoop ``s3a`` connector j
 
 from __future__ import annotations
 
+import fnmatch
 import os
-from pathlib import PurePosixPath
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -91,21 +91,24 @@ def open_root(root: str) -> tuple[Any, str]:
 def glob(pattern: str) -> tuple[Any, list[str]]:
     """(filesystem, complete files) matching ``s3://…`` ``pattern``, whose ``*`` stay within one name.
 
-    Lists recursively from the pattern's fixed prefix; temporary ``_tmp-`` objects never match
-    ``*.parquet``.
+    Lists recursively from the pattern's fixed prefix (taken literally) and matches the rest name by
+    name; temporary ``_tmp-`` objects never match ``*.parquet``.
     """
     fs = require("pyarrow.fs")
     s3, path = open_root(pattern)
     parts = path.split("/")
     fixed = next(i for i, part in enumerate(parts) if "*" in part)
-    base, wanted = "/".join(parts[:fixed]), PurePosixPath(path)
+    base, wanted = "/".join(parts[:fixed]), parts[fixed:]
     try:
         infos = s3.get_file_info(fs.FileSelector(base, recursive=True, allow_not_found=True))
     except OSError as exc:
         raise EcerError("SCALE_LAKE_S3_UNREACHABLE", f"{pattern}: {str(exc)[:300]}") from exc
-    return s3, sorted(info.path for info in infos
-                      if info.type == fs.FileType.File and len(PurePosixPath(info.path).parts) == len(wanted.parts)
-                      and PurePosixPath(info.path).match(str(wanted)))
+
+    def matches(name: str) -> bool:
+        rest = name[len(base) + 1:].split("/")
+        return len(rest) == len(wanted) and all(map(fnmatch.fnmatchcase, rest, wanted))
+
+    return s3, sorted(info.path for info in infos if info.type == fs.FileType.File and matches(info.path))
 
 
 def dataset(pattern: str) -> Any:
