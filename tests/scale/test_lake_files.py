@@ -103,14 +103,15 @@ def test_flow_copied_onto_pollutant_rows(tmp_path: Path) -> None:
 
 
 def test_key_columns_decode_to_the_strings(tmp_path: Path) -> None:
-    """The integer keys the writers add are the MN, code and month, exactly (``rows.KEY_COLUMNS``)."""
-    from ecer.scale.lake.rows import code_of, mn_of
+    """The integer keys the writers add are the MN, code, month, CN and flag, exactly (``rows.KEY_COLUMNS``)."""
+    from ecer.scale.lake.rows import ascii_of, mn_of
     from ecer.scale.lake.writer import LakeFiles
 
     LakeFiles(str(tmp_path), window=10).write(records(outlets(6), hours=8))
     rows = _rows(tmp_path)
-    assert rows and all((mn_of(r["mn_hi"], r["mn_lo"]), code_of(r["code_id"]), r["month_id"])
-                        == (r["mn"], r["code"], int(r["month"].replace("-", ""))) for r in rows)
+    assert rows and all((mn_of(r["mn_hi"], r["mn_lo"]), ascii_of(r["code_id"]), r["month_id"], ascii_of(r["cn_id"]),
+                         ascii_of(r["flag_id"])) == (r["mn"], r["code"], int(r["month"].replace("-", "")), r["cn"],
+                                                     r["flag"]) for r in rows)
 
 
 def test_rewriting_a_file_written_before_the_key_columns_adds_them(tmp_path: Path) -> None:

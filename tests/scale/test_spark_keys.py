@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ecer.scale.lake.rows import code_id, code_of, mn_halves, mn_of, month_id
+from ecer.scale.lake.rows import ascii_id, ascii_of, mn_halves, mn_of, month_id
 from tests.scale.conftest import need_module
 
 YEAR = 2024
@@ -33,13 +33,15 @@ def test_non_standard_mn_has_no_key(mn: str) -> None:
     assert mn_halves(mn) is None
 
 
-def test_code_ids_are_exact_reversible_and_ordered() -> None:
+def test_ascii_ids_are_exact_reversible_and_ordered() -> None:
+    """Codes, CNs and flags as their ASCII bytes."""
     codes = ["w00000", "w01018", "a00000", "a21002", "a24088", "LA", "Leq", "I33400", "B01", "011", "e10101"]
-    ids = [code_id(c) for c in codes]
+    ids = [ascii_id(c) for c in codes]
     assert all(i is not None and 0 < i < 2**63 for i in ids)
-    assert [code_of(i) for i in ids] == codes  # type: ignore[arg-type]
-    assert sorted(codes) == sorted(codes, key=code_id)  # type: ignore[arg-type]
-    assert code_id(LONG_CODE) is None and code_id("浊度") is None and code_id("") is None
+    assert [ascii_of(i) for i in ids] == codes  # type: ignore[arg-type]
+    assert sorted(codes) == sorted(codes, key=ascii_id)  # type: ignore[arg-type]
+    assert ascii_id(LONG_CODE) is None and ascii_id("浊度") is None and ascii_id("") is None
+    assert [ascii_of(ascii_id(t)) for t in ("2061", "N", "D")] == ["2061", "N", "D"]  # type: ignore[arg-type]
 
 
 def test_month_id() -> None:

@@ -49,6 +49,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Final
 
 from ecer.domain.pollutants import emission_amounts as ea
+from ecer.scale.lake.rows import KEY_COLUMNS, ascii_id, ascii_of
 
 FLOWS: Final = tuple(sorted(ea.FLOW_CODES.values(), reverse=True))  # w00000, a00000
 #: COD, NH3-N, NOx and NMHC (the default proxy for VOCs): the monitoring capability's Annex 2 codes.
@@ -181,7 +182,7 @@ _BRANCH = """
     {cou4} AS cou4, CASE WHEN {is_flow} THEN {cou5} END AS cou5, {avg4} AS avg4,
     {flow_avg4} AS flow_avg4, {flow_cou5} AS flow_cou5
   FROM {relation}
-  WHERE {where} AND flag IN ({flags})
+  WHERE {where}
 ), {name}_v AS (
   SELECT {keys},
     CASE WHEN NOT is_flow THEN cou4 END AS cou4,
@@ -235,29 +236,30 @@ GROUP BY region, month_id, code_id, code_x
 
 def _keyed_sql(year: int, codes: Sequence[str], relation: str) -> str:
     """The keyed plan's text (see ``_KEYED_SQL``)."""
-    from ecer.scale.lake.rows import code_id
-
     wanted = [*codes, *FLOWS]
-    ids = {code: code_id(code) for code in wanted}
+    ids = {code: ascii_id(code) for code in wanted}
     with_id = [code for code in wanted if ids[code] is not None]
     flow_ids = ", ".join(str(ids[code]) for code in FLOWS)
-    water = (code_id("w") or 0, (code_id("x") or 0) - 1)  # ids of codes starting with w
+    water = (ascii_id("w") or 0, (ascii_id("x") or 0) - 1)  # ids of codes starting with w
     c_hi, c_lo = _limbs("c4")
     v_hi, v_lo = _limbs("v5")
     terms = {"cou4": _scaled("cou", 4, VALUE_BOUND), "cou5": _scaled("cou", 5, VOLUME_BOUND),
              "avg4": _scaled("avg", 4, VALUE_BOUND), "flow_avg4": _scaled("flow_avg", 4, FLOW_BOUND),
              "flow_cou5": _scaled("flow_cou", 5, VOLUME_BOUND), "c_hi": c_hi, "c_lo": c_lo, "v_hi": v_hi,
-             "v_lo": v_lo, "flags": _quoted(VALID_FLAGS), "relation": relation}
-    keyed = "mn_hi IS NOT NULL AND mn_lo IS NOT NULL AND code_id IS NOT NULL AND month_id IS NOT NULL"
+             "v_lo": v_lo, "relation": relation}
+    keyed = " AND ".join(f"{name} IS NOT NULL" for name in KEY_COLUMNS)
+    flag_ids = ", ".join(str(ascii_id(flag)) for flag in VALID_FLAGS)
     year = int(year)
     keyed_branch = _BRANCH.format(
         name="k", keys="region, month_id, code_id, mn_hi, mn_lo", is_flow=f"code_id IN ({flow_ids})",
         is_water=f"code_id BETWEEN {water[0]} AND {water[1]}",
-        where=(f"{keyed} AND cn = '{HOURLY_CN}' AND month_id BETWEEN {year:04d}01 AND {year:04d}12 "
-               f"AND code_id IN ({', '.join(str(ids[c]) for c in with_id) or 'NULL'})"), **terms)
+        where=(f"{keyed} AND cn_id = {ascii_id(HOURLY_CN)} AND month_id BETWEEN {year:04d}01 AND {year:04d}12 "
+               f"AND code_id IN ({', '.join(str(ids[c]) for c in with_id) or 'NULL'}) AND flag_id IN ({flag_ids})"),
+        **terms)
     string_branch = _BRANCH.format(
         name="t", keys="region, month, code, mn", is_flow=f"code IN ({_quoted(FLOWS)})", is_water="code LIKE 'w%'",
-        where=f"NOT ({keyed}) AND {_WHERE.format(cn=HOURLY_CN, year=year, codes=_quoted(wanted))}", **terms)
+        where=(f"NOT ({keyed}) AND {_WHERE.format(cn=HOURLY_CN, year=year, codes=_quoted(wanted))} "
+               f"AND flag IN ({_quoted(VALID_FLAGS)})"), **terms)
     code_ids = " ".join(f"WHEN '{code}' THEN {ids[code]}" for code in with_id)
     return _KEYED_SQL.format(keyed_branch=keyed_branch.strip(), string_branch=string_branch.strip(),
                              code_ids=code_ids, codes_with_id=_quoted(with_id))
@@ -343,11 +345,9 @@ def combine(rows: Iterable[Sequence[object]]) -> list[Total]:
             out.append(row)
             continue
         if len(row) == 11:  # the keyed plan: (region, month_id, code_id, code_x, …) → the integer plan's
-            from ecer.scale.lake.rows import code_of
-
             region, month_id, ident, code_x, *rest = row
             month = f"{int(month_id) // 100:04d}-{int(month_id) % 100:02d}"  # type: ignore[call-overload]
-            row = (region, month, code_x if ident is None else code_of(int(ident)), *rest)  # type: ignore[call-overload]
+            row = (region, month, code_x if ident is None else ascii_of(int(ident)), *rest)  # type: ignore[call-overload]
         region, month, code, cou4, p0, p1, p2, volume5, readings, outlets = row
         product = None
         if p0 is not None:

@@ -58,7 +58,7 @@ def session(master: str = "local[*]", *, app: str = "ecer-lake", conf: dict[str,
 #: What the keyed plan reads (declared, so files without the key columns read NULL there).
 KEYED_SCHEMA = ("seq BIGINT, mn STRING, region STRING, month STRING, cn STRING, code STRING, avg DOUBLE, "
                 "cou DOUBLE, flag STRING, flow_avg DOUBLE, flow_cou DOUBLE, mn_hi BIGINT, mn_lo BIGINT, "
-                "code_id BIGINT, month_id INT")
+                "code_id BIGINT, month_id INT, cn_id BIGINT, flag_id BIGINT")
 
 
 def aggregate_with(spark: Any, lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *,

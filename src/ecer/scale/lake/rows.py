@@ -9,13 +9,14 @@ the accounting of HJ 212-2017 Appendix D (mass = concentration × flow) needs no
 ``month`` is the Beijing-time month of DataTime (the accounting period); ``data_time`` is stored
 as a UTC instant.
 
-The writers add integer copies of the accounting's group keys (``KEY_COLUMNS``), so that Spark
-groups by integers instead of hashing strings per row: ``mn_hi``/``mn_lo``, a standard MN's 24
-hexadecimal digits (HJ 212-2017 Table 3: EPC-96, 96 bits) as two 48-bit halves; ``code_id``, the
-code's ASCII bytes in a BIGINT (every Appendix B code has at most 6); ``month_id``, YYYYMM. Each is
-an exact, reversible encoding, not a hash, so no two outlets or codes can share a key. A value that
-has no such encoding (a non-standard MN, a long or non-ASCII code) gets NULL, as do rows in files
-written before these columns; the accounting then groups those rows by the strings.
+The writers add integer copies of the strings the accounting groups and filters by
+(``KEY_COLUMNS``), so that Spark compares and hashes integers instead of strings per row:
+``mn_hi``/``mn_lo``, a standard MN's 24 hexadecimal digits (HJ 212-2017 Table 3: EPC-96, 96 bits) as
+two 48-bit halves; ``code_id``, ``cn_id`` and ``flag_id``, the text's ASCII bytes in a BIGINT (every
+Appendix B code has at most 6, a CN 4, a Table 8 flag 1); ``month_id``, YYYYMM. Each is an exact,
+reversible encoding, not a hash, so no two outlets or codes can share a key. A value that has no
+such encoding (a non-standard MN, a long or non-ASCII code) gets NULL, as do rows in files written
+before these columns; the accounting then takes those rows by the strings.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ VALUE_SUFFIXES: Final = {"Rtd": "rtd", "Min": "min", "Avg": "avg", "Max": "max",
 COLUMNS: Final = ("seq", "mn", "region", "month", "cn", "data_time", "code", "rtd", "min", "avg", "max", "cou",
                   "zs_rtd", "zs_avg", "flag", "flow_avg", "flow_cou", "qn")
 
-KEY_COLUMNS: Final = ("mn_hi", "mn_lo", "code_id", "month_id")
+KEY_COLUMNS: Final = ("mn_hi", "mn_lo", "code_id", "month_id", "cn_id", "flag_id")
 _HEX: Final = frozenset("0123456789ABCDEF")
-_CODE_BYTES: Final = 8
+_ASCII_BYTES: Final = 8
 
 
 def mn_halves(mn: str) -> tuple[int, int] | None:
@@ -52,19 +53,19 @@ def mn_of(hi: int, lo: int) -> str:
     return f"{hi:012X}{lo:012X}"
 
 
-def code_id(code: str) -> int | None:
-    """A code of 1–8 ASCII characters (no NUL) as its bytes, big-endian and zero-padded; else None.
+def ascii_id(text: str) -> int | None:
+    """A text of 1–8 ASCII characters (no NUL) as its bytes, big-endian and zero-padded; else None.
 
-    The first byte is below 0x80, so the id is a positive BIGINT; codes sort as their ids do.
+    The first byte is below 0x80, so the id is a positive BIGINT; texts sort as their ids do.
     """
-    if not code.isascii() or not 0 < len(code) <= _CODE_BYTES or "\0" in code:
+    if not text.isascii() or not 0 < len(text) <= _ASCII_BYTES or "\0" in text:
         return None
-    return int.from_bytes(code.encode("ascii").ljust(_CODE_BYTES, b"\0"), "big")
+    return int.from_bytes(text.encode("ascii").ljust(_ASCII_BYTES, b"\0"), "big")
 
 
-def code_of(ident: int) -> str:
-    """The code of ``code_id``."""
-    return ident.to_bytes(_CODE_BYTES, "big").rstrip(b"\0").decode("ascii")
+def ascii_of(ident: int) -> str:
+    """The text of ``ascii_id``."""
+    return ident.to_bytes(_ASCII_BYTES, "big").rstrip(b"\0").decode("ascii")
 
 
 def month_id(month: str) -> int | None:

@@ -27,7 +27,7 @@ from typing import Any
 from ecer.scale import require
 from ecer.scale.lake import dedup, s3
 from ecer.scale.lake.layout import WINDOW, file_name, partition_dir, window_of
-from ecer.scale.lake.rows import COLUMNS, KEY_COLUMNS, code_id, mn_halves, month_id, record_rows
+from ecer.scale.lake.rows import COLUMNS, KEY_COLUMNS, ascii_id, mn_halves, month_id, record_rows
 from ecer.scale.log.base import Log, Record
 
 log = logging.getLogger("ecer.scale.lake")
@@ -40,7 +40,7 @@ def schema(keys: bool = False) -> Any:
     pa = require("pyarrow")
     f64 = pa.float64()
     types = {"seq": pa.int64(), "data_time": pa.timestamp("ms", tz="UTC"), "mn_hi": pa.int64(), "mn_lo": pa.int64(),
-             "code_id": pa.int64(), "month_id": pa.int32()}
+             "code_id": pa.int64(), "month_id": pa.int32(), "cn_id": pa.int64(), "flag_id": pa.int64()}
     floats = {"rtd", "min", "avg", "max", "cou", "zs_rtd", "zs_avg", "flow_avg", "flow_cou"}
     names = [*COLUMNS, *KEY_COLUMNS] if keys else COLUMNS
     return pa.schema([(name, types.get(name, f64 if name in floats else pa.string())) for name in names])
@@ -53,8 +53,9 @@ def with_keys(table: Any) -> Any:
     out = table.select(list(COLUMNS))
     hi = _encoded(out["mn"], lambda mn: (mn_halves(mn) or (None, None))[0], pa.int64())
     lo = _encoded(out["mn"], lambda mn: (mn_halves(mn) or (None, None))[1], pa.int64())
-    keys = {"mn_hi": hi, "mn_lo": lo, "code_id": _encoded(out["code"], code_id, pa.int64()),
-            "month_id": _encoded(out["month"], month_id, pa.int32())}
+    keys = {"mn_hi": hi, "mn_lo": lo, "code_id": _encoded(out["code"], ascii_id, pa.int64()),
+            "month_id": _encoded(out["month"], month_id, pa.int32()),
+            "cn_id": _encoded(out["cn"], ascii_id, pa.int64()), "flag_id": _encoded(out["flag"], ascii_id, pa.int64())}
     full = schema(keys=True)
     for name in KEY_COLUMNS:
         out = out.append_column(full.field(name), keys[name])
