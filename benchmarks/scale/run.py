@@ -446,7 +446,8 @@ def main() -> None:
     parser.add_argument("--loops", default="asyncio,uvloop",
                         help="event loops to time the gateway processes on (comma list of asyncio, uvloop)")
     parser.add_argument("--skip", default="", help="comma list of: ingest,ingest-decode,ingest-processes,duckdb,"
-                                                   "spark-local,spark-standalone,postgres")
+                                                   "spark-local,spark-standalone,postgres; collapse leaves out "
+                                                   "--before's key-collapse and decimal plans")
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     work = Path(tempfile.mkdtemp(prefix="ecer-scale-bench-"))
@@ -503,7 +504,7 @@ def main() -> None:
 
         results = {}
         if "duckdb" not in skip:
-            if args.before:
+            if args.before and "collapse" not in skip:
                 results["duckdb-before"] = timed("DuckDB, former plan (key collapse)", rows,
                                                  lambda: duckdb_engine.aggregate(str(lake), 2024, collapse_keys=True))
             results["duckdb"] = timed("DuckDB", rows, lambda: duckdb_engine.aggregate(str(lake), 2024))
@@ -511,7 +512,7 @@ def main() -> None:
             conf = {"spark.driver.memory": "8g", "spark.ui.showConsoleProgress": "false",
                     **dict(item.split("=", 1) for item in args.spark_conf)}
             with spark_engine.session("local[2]", conf=conf) as spark:
-                if args.before:
+                if args.before and "collapse" not in skip:
                     results["spark-before"] = timed(
                         "Spark local[2], former plan (key collapse)", rows,
                         lambda: spark_engine.aggregate_with(spark, str(lake), 2024, collapse_keys=True,
