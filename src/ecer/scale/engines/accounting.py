@@ -1,6 +1,6 @@
 """Emission amounts and flow-meter totals by region, pollutant and month, as one SQL text.
 
-The query runs on DuckDB and on Spark SQL over the lake's ``readings`` rows, in one of two exact
+The query runs on DuckDB and on Spark SQL over the lake's ``readings`` rows, in one of three exact
 plans (below); ``reference``
 computes the same figures row by row in Python with ``Decimal``. The formula and constants are the
 single-node path's (``ecer.domain.pollutants.emission_amounts``: ``hourly_amount``), written as SQL;
@@ -33,6 +33,12 @@ below); a value beyond fails the query with an error naming it, and a BIGINT ove
 both engines (Spark in ANSI mode), never a wrong sum. Values with more decimals than kept are rounded
 to the nearest; an exact tie (…5 in the fifth place) may round differently between engines, as before.
 Sums go per outlet, then per region: the outlet count without a ``count(DISTINCT mn)``.
+
+The keyed plan (Spark's default) is the integer plan grouped and filtered by the integer copies of
+MN, code, month, CN and flag that the lake writers add (``ecer.scale.lake.rows.KEY_COLUMNS``: exact
+encodings, not hashes) instead of the strings, whose per-row hashing and compares cost Spark most of
+its time; rows without them (a non-standard MN or code, files written before the columns) are summed
+by the strings in the same query.
 
 References
 ----------
