@@ -68,7 +68,6 @@ async def _loggers(host: str, port: int, per: list[list[bytes]], outstanding: in
 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             self.transport = transport  # type: ignore[assignment]
-            self.send(min(outstanding, len(self.packets)))
 
         def send(self, count: int) -> None:
             batch = self.packets[self.sent:self.sent + count]
@@ -92,15 +91,17 @@ async def _loggers(host: str, port: int, per: list[list[bytes]], outstanding: in
             if not self.done.done():
                 self.done.set_result(self.acks)
 
-    async def logger(packets: list[bytes]) -> int:
-        transport, protocol = await loop.create_connection(lambda: Logger(packets), host, port)
-        acks = await protocol.done
-        transport.close()
-        return acks
-
+    # connect all first (a thousand connects at once overflow the listen backlog: SYNs retried after
+    # 1 s, 3 s, … would be timed as if they were packets), then every logger starts its window
+    connected = await asyncio.gather(*(loop.create_connection(lambda p=p: Logger(p), host, port) for p in per))
     started, cpu = time.perf_counter(), time.process_time()
-    acks = sum(await asyncio.gather(*(logger(p) for p in per)))
-    return acks, time.perf_counter() - started, time.process_time() - cpu
+    for _, protocol in connected:
+        protocol.send(min(outstanding, len(protocol.packets)))
+    acks = sum(await asyncio.gather(*(protocol.done for _, protocol in connected)))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    for transport, _ in connected:
+        transport.close()
+    return acks, seconds, cpu
 
 
 def run_loggers(host: str, port: int, per: list[list[bytes]], outstanding: int, results: Any) -> None:

@@ -41,6 +41,10 @@ from ecer.scale.log.base import Log
 from ecer.scale.routing import Route, SourceEntry, refuse, route
 
 log = logging.getLogger("ecer.scale.gateway")
+#: Connections the kernel queues before they are accepted (asyncio's default is 100): after a
+#: restart every device reconnects at once, and a full queue drops SYNs that are retried only
+#: after 1 s, 3 s, 7 s … (the kernel caps it at net.core.somaxconn).
+BACKLOG = 4096
 
 #: A packet's place in its connection's queue: [connection, 9014 or None, state]
 _WAITING, _STORED, _FAILED = 0, 1, 2
@@ -160,7 +164,7 @@ class Gateway:
     async def start(self) -> None:
         self.loop = loop = asyncio.get_running_loop()
         self.sources = await loop.run_in_executor(None, self._load)
-        self._server = await loop.create_server(lambda: _Connection(self), self.host, self.port,
+        self._server = await loop.create_server(lambda: _Connection(self), self.host, self.port, backlog=BACKLOG,
                                                 reuse_port=self.reuse_port or None)
         self._timers = [asyncio.ensure_future(self._reload_loop()), asyncio.ensure_future(self._idle_loop())]
         log.info("gateway on %s, %d sources", self.sockets, len(self.sources))
