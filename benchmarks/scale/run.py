@@ -432,7 +432,8 @@ def main() -> None:
                         help="also time the former plans (first copy per key in the query; Spark's decimal plan; "
                              "Spark's integer plan grouped by the strings)")
     parser.add_argument("--spark-repeat", type=int, default=1,
-                        help="Spark local runs of each plan in one session, alternating (the first is a warm-up)")
+                        help="Spark runs of each plan in one session (local, standalone), alternating (the first "
+                             "is a warm-up)")
     parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
                         help="extra Spark setting for the Spark local session (repeatable)")
     parser.add_argument("--lake-format", choices=("keyed", "strings"), default="keyed",
@@ -533,8 +534,15 @@ def main() -> None:
         if "spark-standalone" not in skip:
             with standalone(work / "spark") as master, spark_engine.session(
                     master, conf={"spark.executor.memory": "5g", "spark.cores.max": "2"}) as spark:
-                results["spark-standalone"] = timed("Spark standalone (2 workers × 1 core)", rows,
-                                                    lambda: spark_engine.aggregate_with(spark, str(lake), 2024))
+                for i in range(args.spark_repeat):
+                    suffix = f" #{i + 1}" if args.spark_repeat > 1 else ""
+                    if args.before:
+                        results[f"spark-standalone-strings{suffix}"] = timed(
+                            f"Spark standalone (2 workers × 1 core), string keys (former){suffix}", rows,
+                            lambda: spark_engine.aggregate_with(spark, str(lake), 2024, plan="integer"))
+                    results[f"spark-standalone{suffix}"] = timed(
+                        f"Spark standalone (2 workers × 1 core), integer keys{suffix}", rows,
+                        lambda: spark_engine.aggregate_with(spark, str(lake), 2024))
         if len({tuple(v) for v in results.values()}) > 1:
             print("ENGINES DISAGREE", flush=True)
         elif results:
