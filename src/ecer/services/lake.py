@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ecer.domain.errors import EcerError
-from ecer.scale.engines.accounting import DEFAULT_CODES, Total
+from ecer.scale.engines.accounting import DEFAULT_CODES, Mark, Total
 from ecer.scale.engines.energy import EnergyTotal
 from ecer.scale.routing import SourceEntry
 
@@ -99,8 +99,9 @@ def run_writer(log_url: str, lake: str, *, member: int = 0, members: int = 1, ba
 
 
 def compute(engine: str, lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES,
-            master: str = "local[*]") -> list[Total]:
-    """The lake's totals for ``year`` with the chosen engine."""
+            master: str = "local[*]", marks: Sequence[Mark] = ()) -> list[Total]:
+    """The lake's totals for ``year`` with the chosen engine; the hours of ``marks`` (operators'
+    停产/检修 periods) do not count."""
     if engine not in ENGINES:
         raise EcerError("SCALE_ENGINE_UNKNOWN", engine)
     from ecer.scale.lake.layout import year_glob
@@ -111,10 +112,10 @@ def compute(engine: str, lake: str, year: int, codes: Sequence[str] = DEFAULT_CO
         if engine == "duckdb":
             from ecer.scale.engines import duckdb_engine
 
-            return duckdb_engine.aggregate(lake, year, codes)
+            return duckdb_engine.aggregate(lake, year, codes, marks=marks)
         from ecer.scale.engines import spark_engine
 
-        return spark_engine.aggregate(lake, year, codes, master=master)
+        return spark_engine.aggregate(lake, year, codes, master=master, marks=marks)
     except EcerError:
         raise
     except Exception as exc:
@@ -143,13 +144,27 @@ def compute_energy(engine: str, lake: str, year: int, master: str = "local[*]") 
         raise EcerError("SCALE_ENGINE_FAILED", f"{engine}: {exc.__class__.__name__}: {str(exc)[:300]}") from exc
 
 
+def operator_marks(url: str) -> list[Mark]:
+    """Every source's 停产/检修 marks from the platform database, as the engines take them."""
+    from sqlalchemy import select
+
+    from ecer.storage.db import session_scope
+    from ecer.storage.ingest import as_utc
+    from ecer.storage.monitoring import MonitoredSource, OperatorMark
+
+    with session_scope(url) as session:
+        return [Mark(mn, as_utc(start), as_utc(end)) for mn, start, end in session.execute(
+            select(MonitoredSource.mn, OperatorMark.start, OperatorMark.end)
+            .join(MonitoredSource, MonitoredSource.id == OperatorMark.source_id))]
+
+
 def aggregate(url: str | None, engine: str, lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES,
               master: str = "local[*]") -> tuple[list[Total], list[EnergyTotal]]:
     """Compute emissions and metered energy; with a database URL, replace the year's rows of
     ``lake_emission_totals`` and ``lake_energy_totals``. A lake holding only one kind computes that one."""
     energy = compute_energy(engine, lake, year, master)
     try:
-        totals = compute(engine, lake, year, codes, master)
+        totals = compute(engine, lake, year, codes, master, operator_marks(url) if url is not None else ())
     except EcerError as exc:
         if exc.code != "SCALE_LAKE_EMPTY" or not energy:
             raise

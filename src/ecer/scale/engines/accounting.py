@@ -48,6 +48,7 @@ References
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -271,6 +272,34 @@ def _keyed_sql(year: int, codes: Sequence[str], relation: str) -> str:
                              code_ids=code_ids, codes_with_id=_quoted(with_id))
 
 
+@dataclass(frozen=True)
+class Mark:
+    """An operator's 停产/检修 period of one outlet [start, end) (``monitoring_marks``), in UTC."""
+
+    mn: str
+    start: dt.datetime
+    end: dt.datetime
+
+
+MARKS_RELATION = "operator_marks"  # the engines register the year's marks under this name
+MARK_COLUMNS = ("mn", "mark_start", "mark_end")
+
+
+def unmarked(relation: str, marks_relation: str = MARKS_RELATION) -> str:
+    """``relation`` without the hours an operator marked 停产/检修: an hour whose DataTime lies in a
+    mark of its outlet does not count, as on the single node (``services.monitoring``'s hours with
+    ``excluded``). Used only when the year has marks, so a year without any reads the lake as before."""
+    return (f"(SELECT * FROM {relation} AS r WHERE NOT EXISTS (SELECT 1 FROM {marks_relation} AS m "
+            f"WHERE m.mn = r.mn AND r.data_time >= m.mark_start AND r.data_time < m.mark_end)) AS unmarked")
+
+
+def marks_in(marks: Iterable[Mark], year: int) -> list[Mark]:
+    """The marks overlapping ``year`` (in UTC with a day's margin for the Beijing-time year)."""
+    first = dt.datetime(int(year), 1, 1, tzinfo=dt.UTC) - dt.timedelta(days=1)
+    last = dt.datetime(int(year) + 1, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=1)
+    return [m for m in marks if m.start < last and m.end > first]
+
+
 def _quoted(items: Iterable[str]) -> str:
     values = list(items)
     for item in values:
@@ -383,12 +412,15 @@ def _dec(value: object, places: Decimal) -> Decimal | None:
     return Decimal(repr(float(value))).quantize(places, ROUND_HALF_EVEN)  # type: ignore[arg-type]
 
 
-def reference(rows: Iterable[Mapping[str, object]], year: int, codes: Sequence[str] = DEFAULT_CODES) -> list[Total]:
+def reference(rows: Iterable[Mapping[str, object]], year: int, codes: Sequence[str] = DEFAULT_CODES,
+              marks: Sequence[Mark] = ()) -> list[Total]:
     """The same figures computed row by row (the single-node oracle; rows keyed like the lake)."""
     wanted = {*codes, *FLOWS}
     first: dict[tuple[object, object, object], Mapping[str, object]] = {}
     for row in rows:
         if row["cn"] != HOURLY_CN or row["code"] not in wanted or not str(row["month"]).startswith(f"{year:04d}-"):
+            continue
+        if any(m.mn == row["mn"] and m.start <= row["data_time"] < m.end for m in marks):  # type: ignore[operator]
             continue
         key = (row["mn"], row["data_time"], row["code"])
         if key not in first or int(row["seq"]) < int(first[key]["seq"]):  # type: ignore[call-overload]

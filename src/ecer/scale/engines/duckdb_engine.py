@@ -12,7 +12,17 @@ from typing import Any
 
 from ecer.domain.errors import EcerError
 from ecer.scale import require
-from ecer.scale.engines.accounting import DEFAULT_CODES, Total, accounting_sql, combine
+from ecer.scale.engines.accounting import (
+    DEFAULT_CODES,
+    MARK_COLUMNS,
+    MARKS_RELATION,
+    Mark,
+    Total,
+    accounting_sql,
+    combine,
+    marks_in,
+    unmarked,
+)
 from ecer.scale.engines.energy import EnergyTotal, energy_sql
 from ecer.scale.engines.energy import combine as combine_energy
 from ecer.scale.lake import s3
@@ -21,8 +31,9 @@ from ecer.scale.lake.meter_writer import year_glob as meter_glob
 
 
 def aggregate(lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *, threads: int | None = None,
-              memory_limit: str | None = None, collapse_keys: bool = False) -> list[Total]:
-    """DuckDB reads only the columns the query names, and only the year's month directories."""
+              memory_limit: str | None = None, collapse_keys: bool = False, marks: Sequence[Mark] = ()) -> list[Total]:
+    """DuckDB reads only the columns the query names, and only the year's month directories;
+    ``marks``: operators' 停产/检修 periods, whose hours do not count."""
     duckdb = require("duckdb")
     con = duckdb.connect(":memory:")
     try:
@@ -33,6 +44,11 @@ def aggregate(lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *, thr
         relation = _relation(con, year_glob(lake, year))
         if relation is None:
             raise EcerError("SCALE_LAKE_EMPTY", f"{lake} {year}")
+        if chosen := marks_in(marks, year):
+            pa = require("pyarrow")
+            values = ([m.mn for m in chosen], [m.start for m in chosen], [m.end for m in chosen])
+            con.register(MARKS_RELATION, pa.table(dict(zip(MARK_COLUMNS, values, strict=True))))
+            relation = unmarked(relation)
         return combine(con.execute(accounting_sql(year, codes, relation, collapse_keys=collapse_keys,
                                                     plan="decimal")).fetchall())
     finally:

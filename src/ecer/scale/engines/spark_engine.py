@@ -17,7 +17,17 @@ from contextlib import contextmanager
 from typing import Any
 
 from ecer.scale import require
-from ecer.scale.engines.accounting import DEFAULT_CODES, Total, accounting_sql, combine
+from ecer.scale.engines.accounting import (
+    DEFAULT_CODES,
+    MARK_COLUMNS,
+    MARKS_RELATION,
+    Mark,
+    Total,
+    accounting_sql,
+    combine,
+    marks_in,
+    unmarked,
+)
 from ecer.scale.engines.energy import EnergyTotal, energy_sql
 from ecer.scale.engines.energy import combine as combine_energy
 
@@ -62,22 +72,30 @@ KEYED_SCHEMA = ("seq BIGINT, mn STRING, region STRING, month STRING, cn STRING, 
 
 
 def aggregate_with(spark: Any, lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *,
-                   collapse_keys: bool = False, plan: str = "keyed") -> list[Total]:
+                   collapse_keys: bool = False, plan: str = "keyed", marks: Sequence[Mark] = ()) -> list[Total]:
     """The totals. The keyed plan (default) groups by the lake's integer keys; "integer" by the
     strings (as before the key columns); "decimal" sums DECIMALs (twice the integer plan's CPU).
     All give the same exact figures (``engines.accounting``)."""
     path = f"{lake.rstrip('/')}/month={int(year):04d}-*"
     reader = spark.read.option("recursiveFileLookup", "true").option("pathGlobFilter", "*.parquet")
+    chosen = marks_in(marks, year)  # operators' 停产/检修 periods: their hours do not count
     if plan == "keyed":
-        reader = reader.schema(KEYED_SCHEMA)
+        reader = reader.schema(KEYED_SCHEMA + (", data_time TIMESTAMP" if chosen else ""))
     reader.parquet(path).createOrReplaceTempView("readings")
-    rows = spark.sql(accounting_sql(year, codes, "readings", collapse_keys=collapse_keys, plan=plan)).collect()
+    relation = "readings"
+    if chosen:
+        spark.createDataFrame([(m.mn, m.start, m.end) for m in chosen],
+                              f"{MARK_COLUMNS[0]} STRING, {MARK_COLUMNS[1]} TIMESTAMP, {MARK_COLUMNS[2]} TIMESTAMP"
+                              ).createOrReplaceTempView(MARKS_RELATION)
+        relation = unmarked(relation)
+    rows = spark.sql(accounting_sql(year, codes, relation, collapse_keys=collapse_keys, plan=plan)).collect()
     return combine(tuple(row) for row in rows)
 
 
-def aggregate(lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *, master: str = "local[*]") -> list[Total]:
+def aggregate(lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES, *, master: str = "local[*]",
+              marks: Sequence[Mark] = ()) -> list[Total]:
     with session(master) as spark:
-        return aggregate_with(spark, lake, year, codes)
+        return aggregate_with(spark, lake, year, codes, marks=marks)
 
 
 def aggregate_energy_with(spark: Any, lake: str, year: int) -> list[EnergyTotal]:
