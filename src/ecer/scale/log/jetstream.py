@@ -115,7 +115,11 @@ class _Futures:
 
     @staticmethod
     def not_stored(ticket: asyncio.Future[Stored], error: BaseException) -> None:
-        if not ticket.done():
+        if ticket.done():
+            return
+        if isinstance(error, asyncio.CancelledError):  # the retry was cancelled (the log closing)
+            ticket.cancel()
+        else:
             ticket.set_exception(error)
 
 
