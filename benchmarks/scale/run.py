@@ -342,14 +342,16 @@ def jvm_cpu() -> float | None:
     return total if found else None
 
 
-def timed(name: str, rows: int, fn) -> list:
-    cpu = jvm_cpu()
+def timed(name: str, rows: int, fn, cpu: bool = True) -> list:
+    """Run ``fn`` and report its wall time (and the local Spark JVM's CPU unless ``cpu`` is False:
+    a standalone cluster's executors are not this process's children)."""
+    cpu = jvm_cpu() if cpu else None
     started = time.perf_counter()
     result = fn()
     seconds = time.perf_counter() - started
     extra = ""
     if cpu is not None:  # less sensitive to other work on the machine than the wall time
-        extra = f", {jvm_cpu() - cpu:.1f} s JVM CPU"
+        extra = f", {(jvm_cpu() or cpu) - cpu:.1f} s JVM CPU"
     report(f"aggregate {rows:,} readings: {name}", seconds, "s",
            f"{rows / seconds / 1e6:.1f} M readings/s{extra}, load {os.getloadavg()[0]:.1f}")
     return result
@@ -539,10 +541,10 @@ def main() -> None:
                     if args.before:
                         results[f"spark-standalone-strings{suffix}"] = timed(
                             f"Spark standalone (2 workers × 1 core), string keys (former){suffix}", rows,
-                            lambda: spark_engine.aggregate_with(spark, str(lake), 2024, plan="integer"))
+                            lambda: spark_engine.aggregate_with(spark, str(lake), 2024, plan="integer"), cpu=False)
                     results[f"spark-standalone{suffix}"] = timed(
                         f"Spark standalone (2 workers × 1 core), integer keys{suffix}", rows,
-                        lambda: spark_engine.aggregate_with(spark, str(lake), 2024))
+                        lambda: spark_engine.aggregate_with(spark, str(lake), 2024), cpu=False)
         if len({tuple(v) for v in results.values()}) > 1:
             print("ENGINES DISAGREE", flush=True)
         elif results:
