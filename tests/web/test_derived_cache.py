@@ -108,3 +108,25 @@ def test_warm_up_fills_the_figures_the_main_pages_read(sqlite_web_db):
     assert viewer.client.get("/api/v1/budgets").status_code == 200
     kept = {k: v for k, v in derived_cache._cache.items() if k in before}
     assert all(kept[k] is before[k] for k in kept) and len(kept) == len(before)  # found, not computed again
+
+
+def test_a_busy_figure_survives_many_list_totals(sqlite_web_db):
+    """The cache is bounded and drops the least recently used entry: list totals counted for hundreds of
+    filter combinations must not push out a figure that every request reads (a full clear did)."""
+    from ecer.services import derived_cache
+    from ecer.storage.db import session_scope
+    from ecer.storage.models import StatisticsRevision
+
+    computed: list[int] = []
+
+    def figure() -> object:
+        computed.append(1)
+        return object()
+
+    with session_scope(sqlite_web_db) as session:
+        first = derived_cache.cached(session, "busy_figure", (), (StatisticsRevision,), figure)
+        for i in range(derived_cache.MAX_ENTRIES * 2):
+            derived_cache.cached(session, "list_total", (i,), (StatisticsRevision,), lambda i=i: i)
+            assert derived_cache.cached(session, "busy_figure", (), (StatisticsRevision,), figure) is first
+    assert computed == [1]
+    assert len(derived_cache._cache) <= derived_cache.MAX_ENTRIES

@@ -21,7 +21,7 @@ from ecer.storage.models import AuditEntry
 
 T = TypeVar("T")
 NOT_DATA_ACTIONS = ("login%", "logout%", "user.%", "tokens.%", "upload.%")  # audited, but change no figure
-MAX_ENTRIES = 64
+MAX_ENTRIES = 256  # figures of every kind, list totals by filter included; least recently used dropped first
 
 _cache: dict[tuple[Hashable, ...], Any] = {}
 _locks: dict[Hashable, Lock] = {}
@@ -83,6 +83,9 @@ def cached(session: Session, name: str, args: tuple[Hashable, ...], models: tupl
     key = (name, (str(session.get_bind().url), *args), data_version(session, *models, count=count))
     found = _cache.get(key, _MISSING)
     if found is not _MISSING:
+        with _guard:  # least recently used first: a hit moves to the end
+            if _cache.pop(key, _MISSING) is not _MISSING:
+                _cache[key] = found
         return found  # type: ignore[no-any-return]
     with _guard:
         lock = _locks.setdefault(key[:2], Lock())
@@ -94,7 +97,7 @@ def cached(session: Session, name: str, args: tuple[Hashable, ...], models: tupl
         with _guard:
             for old in [k for k in _cache if k[:2] == key[:2]]:
                 del _cache[old]  # older versions of this figure
-            if len(_cache) >= MAX_ENTRIES:
-                _cache.clear()
+            while len(_cache) >= MAX_ENTRIES:  # the least recently used goes, not everything: a list's
+                del _cache[next(iter(_cache))]  # totals by filter must not push out the barometer
             _cache[key] = value
     return value
