@@ -146,16 +146,13 @@ def compute_energy(engine: str, lake: str, year: int, master: str = "local[*]") 
 
 def operator_marks(url: str) -> list[Mark]:
     """Every source's 停产/检修 marks from the platform database, as the engines take them."""
-    from sqlalchemy import select
-
     from ecer.storage.db import session_scope
     from ecer.storage.ingest import as_utc
-    from ecer.storage.monitoring import MonitoredSource, OperatorMark
+    from ecer.storage.sources import list_sources, marks_of
 
     with session_scope(url) as session:
-        return [Mark(mn, as_utc(start), as_utc(end)) for mn, start, end in session.execute(
-            select(MonitoredSource.mn, OperatorMark.start, OperatorMark.end)
-            .join(MonitoredSource, MonitoredSource.id == OperatorMark.source_id))]
+        mn_of = {s.id: s.mn for s in list_sources(session)}
+        return [Mark(mn_of[m.source_id], as_utc(m.start), as_utc(m.end)) for m in marks_of(session)]
 
 
 def aggregate(url: str | None, engine: str, lake: str, year: int, codes: Sequence[str] = DEFAULT_CODES,

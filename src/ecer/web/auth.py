@@ -16,6 +16,7 @@ from __future__ import annotations
 import hmac
 import importlib
 import os
+from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -48,15 +49,18 @@ def _bearer_principal(request: Request, token: str, session: Session | None) -> 
     resolve = getattr(tokens, "principal_for_token", None)
     if resolve is None:
         return None
-    if session is not None:
-        return resolve(session, token)  # type: ignore[no-any-return]
-    with request_session(request) as own:
-        return resolve(own, token)  # type: ignore[no-any-return]
+    with _unit_of_work(request, session) as work:
+        return resolve(work, token)  # type: ignore[no-any-return]
+
+
+def _unit_of_work(request: Request, session: Session | None) -> AbstractContextManager[Session]:
+    """The request's own session when the caller has it (one checkout and one transaction per
+    request, not two: on PostgreSQL each is a round trip), else a session of its own."""
+    return nullcontext(session) if session is not None else request_session(request)
 
 
 def _from_request(request: Request, session: Session | None = None) -> Principal | None:
-    """``session``: the request's unit of work when the caller has it (one connection checkout and
-    one transaction per request, not two: on PostgreSQL each is a round trip)."""
+    """``session``: the request's unit of work when the caller has it (``_unit_of_work``)."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
@@ -69,11 +73,8 @@ def _from_request(request: Request, session: Session | None = None) -> Principal
         if token:
             from ecer.services.users import resolve_session
 
-            if session is not None:
-                found = resolve_session(session, token)
-            else:
-                with request_session(request) as own:
-                    found = resolve_session(own, token)
+            with _unit_of_work(request, session) as work:
+                found = resolve_session(work, token)
             if found is not None:
                 principal, request.state.csrf_token = found
     request.state.principal = principal

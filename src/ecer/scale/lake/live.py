@@ -253,30 +253,27 @@ class LiveMeters:
         return counts
 
 
-class LiveLakeFiles(LakeFiles):
-    """The HJ 212 lake files, then the live tables: ``write`` returns once both are durable."""
+class _ThenLive:
+    """Lake files, then the live tables: ``write`` returns once both are durable (the writer
+    acknowledges the log after it returns)."""
 
-    def __init__(self, root: str, live: LiveReadings, member: int = 0, members: int = 1, **kwargs: Any) -> None:
-        super().__init__(root, member, members, **kwargs)
+    def __init__(self, root: str, live: LiveReadings | LiveMeters, member: int = 0, members: int = 1,
+                 **kwargs: Any) -> None:
+        super().__init__(root, member, members, **kwargs)  # type: ignore[call-arg]
         self.live = live
 
     def write(self, records: Sequence[Record]) -> tuple[int, list[str]]:
-        written = super().write(records)
+        written: tuple[int, list[str]] = super().write(records)  # type: ignore[misc]
         self.live.store(records)
         return written
 
 
-class LiveMeterFiles(MeterFiles):
-    """The meter lake files, then ``meter_readings``: ``write`` returns once both are durable."""
+class LiveLakeFiles(_ThenLive, LakeFiles):
+    """The HJ 212 lake files, then the monitoring tables (``LiveReadings``)."""
 
-    def __init__(self, root: str, live: LiveMeters, member: int = 0, members: int = 1, **kwargs: Any) -> None:
-        super().__init__(root, member, members, **kwargs)
-        self.live = live
 
-    def write(self, records: Sequence[Record]) -> tuple[int, list[str]]:
-        written = super().write(records)
-        self.live.store(records)
-        return written
+class LiveMeterFiles(_ThenLive, MeterFiles):
+    """The meter lake files, then ``meter_readings`` (``LiveMeters``)."""
 
 
 async def run_live_writers(log_: Log, lake: str, live: LiveOptions, *, member: int = 0, members: int = 1,
