@@ -51,24 +51,30 @@ def with_keys(table: Any) -> Any:
     computed once per distinct value; NULL where a value has no integer form."""
     pa = require("pyarrow")
     out = table.select(list(COLUMNS))
-    hi = _encoded(out["mn"], lambda mn: (mn_halves(mn) or (None, None))[0], pa.int64())
-    lo = _encoded(out["mn"], lambda mn: (mn_halves(mn) or (None, None))[1], pa.int64())
-    keys = {"mn_hi": hi, "mn_lo": lo, "code_id": _encoded(out["code"], ascii_id, pa.int64()),
-            "month_id": _encoded(out["month"], month_id, pa.int32()),
-            "cn_id": _encoded(out["cn"], ascii_id, pa.int64()), "flag_id": _encoded(out["flag"], ascii_id, pa.int64())}
+    i64, i32 = pa.int64(), pa.int32()
+    hi, lo = _encoded(out["mn"], (lambda mn: (mn_halves(mn) or (None, None))[0], i64),
+                      (lambda mn: (mn_halves(mn) or (None, None))[1], i64))
+    (code,) = _encoded(out["code"], (ascii_id, i64))
+    (month,) = _encoded(out["month"], (month_id, i32))
+    (cn,) = _encoded(out["cn"], (ascii_id, i64))
+    (flag,) = _encoded(out["flag"], (ascii_id, i64))
+    keys = {"mn_hi": hi, "mn_lo": lo, "code_id": code, "month_id": month, "cn_id": cn, "flag_id": flag}
     full = schema(keys=True)
     for name in KEY_COLUMNS:
         out = out.append_column(full.field(name), keys[name])
     return out
 
 
-def _encoded(column: Any, encode: Any, type_: Any) -> Any:
-    """``encode`` of each string of ``column`` (NULL stays NULL), evaluated per distinct value."""
+def _encoded(column: Any, *encodings: tuple[Any, Any]) -> list[Any]:
+    """Per (encode, type): ``encode`` of each string of ``column`` (NULL stays NULL), evaluated per
+    distinct value; the column's distinct values and positions are found once for all of them."""
     pa = require("pyarrow")
     pc = require("pyarrow.compute")
     distinct = pc.unique(column)
-    values = pa.array([None if v is None else encode(v) for v in distinct.to_pylist()], type_)
-    return values.take(pc.index_in(column, value_set=distinct))
+    positions = pc.index_in(column, value_set=distinct)
+    texts = distinct.to_pylist()
+    return [pa.array([None if v is None else encode(v) for v in texts], type_).take(positions)
+            for encode, type_ in encodings]
 
 
 def open_root(root: str) -> tuple[Any, str]:
